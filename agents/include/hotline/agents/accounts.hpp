@@ -1,0 +1,77 @@
+#pragma once
+// Lawyer and manager accounts, passwords (argon2id) and login tokens, kept in Redis under the
+// centre's hash tag: {c}:account:<username> (hash), {c}:accounts (set), {c}:token:<sha256> (string).
+
+#include "hotline/agents/errc.hpp"
+
+#include <hotline/core/config.hpp>
+#include <hotline/core/redis_client.hpp>
+#include <hotline/proto/hotline.pb.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/system/result.hpp>
+
+#include <string>
+#include <vector>
+
+namespace hotline::agents {
+
+template <class T>
+using result = boost::system::result<T>;
+
+struct account {
+  std::string username;  ///< also the lawyer's id in routing
+  std::string display_name;
+  v1::Role role = v1::LAWYER_ROLE;
+  bool disabled = false;
+  std::vector<std::string> categories;
+  std::vector<std::string> languages;
+  int chat_capacity = 3;
+
+  /// Routing skills: every category × language pair, as "category:language".
+  std::vector<std::string> skills() const;
+};
+
+struct new_account {
+  account profile;
+  std::string password;
+};
+
+struct login_result {
+  std::string token;  ///< 256 random bits; only its SHA-256 is stored
+  account who;
+  std::int64_t expires_at_ms = 0;
+};
+
+class accounts {
+ public:
+  accounts(core::redis_client& redis, const core::config& config);
+  ~accounts();
+
+  boost::asio::awaitable<result<account>> create(new_account request);
+  boost::asio::awaitable<result<std::vector<account>>> list();
+  boost::asio::awaitable<result<account>> find(const std::string& username);
+  boost::asio::awaitable<result<void>> set_disabled(const std::string& username, bool disabled);
+  boost::asio::awaitable<result<void>> set_skills(const std::string& username, const std::vector<std::string>& categories,
+                                                  const std::vector<std::string>& languages, int chat_capacity);
+
+  /// Unknown user and wrong password take the same time and give the same error.
+  boost::asio::awaitable<result<login_result>> login(const std::string& username, const std::string& password);
+  /// The account behind a token, read fresh, so a disabled account is refused at once.
+  boost::asio::awaitable<result<account>> authenticate(const std::string& token);
+  boost::asio::awaitable<result<void>> logout(const std::string& token);
+
+ private:
+  boost::asio::awaitable<result<std::string>> hash_off_thread(std::string password);
+  boost::asio::awaitable<bool> verify_off_thread(std::string password, std::string encoded);
+  std::string account_key(const std::string& username) const { return prefix_ + "account:" + username; }
+
+  core::redis_client& redis_;
+  const core::config& config_;
+  std::string prefix_;
+  std::string dummy_hash_;  ///< verified against for unknown users, to keep timing equal
+  boost::asio::thread_pool hashing_{1};
+};
+
+}  // namespace hotline::agents

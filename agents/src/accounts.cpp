@@ -1,0 +1,221 @@
+// Accounts and tokens. Password hashing runs on a small thread pool, off the I/O thread.
+#include "hotline/agents/accounts.hpp"
+
+#include "hotline/agents/password.hpp"
+
+#include <hotline/core/ids.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+namespace hotline::agents {
+
+namespace asio = boost::asio;
+
+// Command lists are named variables, never braced lists inside co_await: GCC 12 miscompiles those.
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) parts.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
+}
+
+bool valid_username(const std::string& name) {
+  if (name.size() < 3 || name.size() > 32) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+account decode_account(const core::redis_value& flat) {
+  account a;
+  a.username = flat.field("username").text;
+  a.display_name = flat.field("display_name").text;
+  v1::Role_Parse(flat.field("role").text, &a.role);
+  a.disabled = flat.field("disabled").text == "1";
+  a.categories = split(flat.field("categories").text);
+  a.languages = split(flat.field("languages").text);
+  a.chat_capacity = static_cast<int>(flat.field("chat_capacity").as_integer().value_or(3));
+  return a;
+}
+
+// One script so that an account is created whole or not at all, and only once.
+const char* const create_script = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('SADD', KEYS[2], ARGV[2])
+return 1
+)lua";
+
+bool all_known(const std::vector<std::string>& codes, const std::vector<core::catalog_entry>& catalog) {
+  return std::all_of(codes.begin(), codes.end(), [&](const std::string& code) {
+    return std::any_of(catalog.begin(), catalog.end(), [&](const auto& entry) { return entry.code == code; });
+  });
+}
+
+}  // namespace
+
+std::vector<std::string> account::skills() const {
+  std::vector<std::string> out;
+  for (const auto& c : categories)
+    for (const auto& l : languages) out.push_back(c + ":" + l);
+  return out;
+}
+
+accounts::accounts(core::redis_client& redis, const core::config& config)
+    : redis_(redis), config_(config), prefix_("{" + config.centre.id + "}:"), dummy_hash_(hash_password("dummy")) {}
+
+accounts::~accounts() { hashing_.join(); }
+
+// Plain coroutine functions, not capturing lambdas: GCC 12 destroys a coroutine lambda's captures twice.
+namespace {
+
+asio::awaitable<result<std::string>> hash_task(std::string password) { co_return hash_password(password); }
+
+asio::awaitable<bool> verify_task(std::string password, std::string encoded) {
+  co_return verify_password(password, encoded);
+}
+
+}  // namespace
+
+asio::awaitable<result<std::string>> accounts::hash_off_thread(std::string password) {
+  co_return co_await asio::co_spawn(hashing_, hash_task(std::move(password)), asio::use_awaitable);
+}
+
+asio::awaitable<bool> accounts::verify_off_thread(std::string password, std::string encoded) {
+  co_return co_await asio::co_spawn(hashing_, verify_task(std::move(password), std::move(encoded)),
+                                    asio::use_awaitable);
+}
+
+asio::awaitable<result<account>> accounts::create(new_account request) {
+  const auto& p = request.profile;
+  if (!valid_username(p.username)) co_return make_error_code(errc::bad_username);
+  if (request.password.size() < 10) co_return make_error_code(errc::weak_password);
+  if (p.role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role)) co_return make_error_code(errc::unknown_role);
+  if (!all_known(p.categories, config_.routing.categories) || !all_known(p.languages, config_.routing.languages))
+    co_return make_error_code(errc::unknown_skill);
+  if (p.chat_capacity < 1 || p.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
+  auto hashed = co_await hash_off_thread(request.password);
+  if (!hashed) co_return hashed.error();
+  std::vector<std::string> command{"EVAL", create_script, "2", account_key(p.username), prefix_ + "accounts",
+                                   "username", p.username, "display_name", p.display_name.empty() ? p.username : p.display_name,
+                                   "role", v1::Role_Name(p.role), "password_hash", *hashed, "disabled", "0",
+                                   "categories", join(p.categories), "languages", join(p.languages),
+                                   "chat_capacity", std::to_string(p.chat_capacity),
+                                   "created_ms", std::to_string(now_ms())};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
+  if (reply->integer == 0) co_return make_error_code(errc::account_exists);
+  co_return co_await find(p.username);
+}
+
+asio::awaitable<result<account>> accounts::find(const std::string& username) {
+  std::vector<std::string> command{"HGETALL", account_key(username)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (!reply->is_array() || reply->elements.empty()) co_return make_error_code(errc::account_not_found);
+  co_return decode_account(*reply);
+}
+
+asio::awaitable<result<std::vector<account>>> accounts::list() {
+  std::vector<std::string> command{"SMEMBERS", prefix_ + "accounts"};
+  auto names = co_await redis_.exec(std::move(command));
+  if (!names) co_return names.error();
+  std::vector<account> all;
+  for (const auto& name : names->elements) {
+    auto found = co_await find(name.text);
+    if (found) all.push_back(std::move(*found));
+  }
+  std::sort(all.begin(), all.end(), [](const account& a, const account& b) { return a.username < b.username; });
+  co_return all;
+}
+
+asio::awaitable<result<void>> accounts::set_disabled(const std::string& username, bool disabled) {
+  auto existing = co_await find(username);
+  if (!existing) co_return existing.error();
+  std::vector<std::string> command{"HSET", account_key(username), "disabled", disabled ? "1" : "0"};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> accounts::set_skills(const std::string& username,
+                                                   const std::vector<std::string>& categories,
+                                                   const std::vector<std::string>& languages, int chat_capacity) {
+  if (!all_known(categories, config_.routing.categories) || !all_known(languages, config_.routing.languages))
+    co_return make_error_code(errc::unknown_skill);
+  if (chat_capacity < 1 || chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
+  auto existing = co_await find(username);
+  if (!existing) co_return existing.error();
+  std::vector<std::string> command{"HSET", account_key(username), "categories", join(categories),
+                                   "languages", join(languages), "chat_capacity", std::to_string(chat_capacity)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<login_result>> accounts::login(const std::string& username, const std::string& password) {
+  std::vector<std::string> command{"HGETALL", account_key(username)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  const bool known = reply->is_array() && !reply->elements.empty();
+  const std::string encoded = known ? reply->field("password_hash").text : dummy_hash_;
+  const bool matches = co_await verify_off_thread(password, encoded);
+  if (!known || !matches) co_return make_error_code(errc::invalid_credentials);
+  account who = decode_account(*reply);
+  if (who.disabled) co_return make_error_code(errc::account_disabled);
+
+  login_result out;
+  out.token = core::random_hex(32);
+  const std::int64_t ttl_ms = std::int64_t{config_.accounts.token_ttl_hours} * 3600 * 1000;
+  out.expires_at_ms = now_ms() + ttl_ms;
+  std::vector<std::string> store{"SET", prefix_ + "token:" + core::sha256_hex(out.token), who.username, "PX",
+                                 std::to_string(ttl_ms)};
+  auto stored = co_await redis_.exec(std::move(store));
+  if (!stored) co_return stored.error();
+  out.who = std::move(who);
+  co_return out;
+}
+
+asio::awaitable<result<account>> accounts::authenticate(const std::string& token) {
+  if (token.size() != 64) co_return make_error_code(errc::not_authenticated);
+  std::vector<std::string> command{"GET", prefix_ + "token:" + core::sha256_hex(token)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_nil() || reply->is_error()) co_return make_error_code(errc::not_authenticated);
+  auto who = co_await find(reply->text);
+  if (!who) co_return who.error() == errc::account_not_found ? make_error_code(errc::not_authenticated) : who.error();
+  if (who->disabled) co_return make_error_code(errc::account_disabled);
+  co_return who;
+}
+
+asio::awaitable<result<void>> accounts::logout(const std::string& token) {
+  std::vector<std::string> command{"DEL", prefix_ + "token:" + core::sha256_hex(token)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+}  // namespace hotline::agents

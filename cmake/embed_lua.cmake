@@ -1,0 +1,21 @@
+# Writes a C++ source holding each Lua script (the shared library prepended) as a string literal.
+# Run as: cmake -DOUTPUT=… -DLIB=…/_lib.lua -DSCRIPTS="a.lua|b.lua" -P embed_lua.cmake
+string(REPLACE "|" ";" SCRIPTS "${SCRIPTS}")
+file(READ "${LIB}" lib)
+set(out "// Generated from queue/lua/*.lua by cmake/embed_lua.cmake. Do not edit.\n")
+string(APPEND out "#include \"embedded_scripts.hpp\"\n\nnamespace hotline::queue::detail {\n\n")
+string(APPEND out "const std::vector<embedded_script>& embedded_scripts() {\n  static const std::vector<embedded_script> all{\n")
+foreach(path IN LISTS SCRIPTS)
+  get_filename_component(name "${path}" NAME_WE)
+  file(READ "${path}" body)
+  # Read-only scripts say so, so Redis runs them on replicas and when out of memory.
+  if(name MATCHES "^view_")
+    set(shebang "#!lua flags=no-writes")
+  else()
+    set(shebang "#!lua")
+  endif()
+  string(APPEND out "    {\"${name}\", R\"lua(${shebang}\n${lib}\n${body})lua\"},\n")
+endforeach()
+string(APPEND out "  };\n  return all;\n}\n\n}  // namespace hotline::queue::detail\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

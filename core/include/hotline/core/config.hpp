@@ -1,0 +1,90 @@
+#pragma once
+// The whole configuration: one struct per module with its defaults, read from one TOML file.
+// deploy/hotline.toml documents every key; an unknown key is an error naming it.
+
+#include "hotline/core/errc.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hotline::core {
+
+struct server_config {
+  std::string listen = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string web_root = "web";
+  /// Origins allowed to open WebSockets besides the gateway's own (same host and port).
+  std::vector<std::string> allowed_origins;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_ws_message_bytes = 64 * 1024;
+  int http_idle_timeout_seconds = 30;
+  int ws_idle_timeout_seconds = 120;
+  /// Frames a WebSocket may have waiting to be written before the peer counts as too slow.
+  std::size_t ws_outbound_queue_limit = 256;
+};
+
+struct redis_config {
+  /// "host:port", "unix:/path/to.sock", or empty to start an embedded redis-server.
+  std::string address;
+  int request_timeout_ms = 2000;
+  int connect_timeout_ms = 2000;
+  std::string server_binary = "redis-server";
+};
+
+struct centre_config {
+  std::string id = "xm";
+  std::string name = "12348 公共法律服务热线";
+  int utc_offset_minutes = 480;
+};
+
+struct catalog_entry {
+  std::string code;
+  std::string name;
+};
+
+struct routing_config {
+  int ring_timeout_seconds = 20;
+  int wrap_up_seconds = 120;
+  int reconnect_grace_seconds = 60;
+  int max_missed_offers = 3;
+  int sweep_interval_ms = 250;
+  int default_chat_capacity = 3;
+  /// Seconds of head start a priority caller (elderly, disabled, minor, wage claim, urgent) gets.
+  int priority_boost_seconds = 120;
+  /// Mean handling time assumed by the caller's estimated wait.
+  int estimated_handle_seconds = 300;
+  std::vector<catalog_entry> categories;
+  std::vector<catalog_entry> languages;
+};
+
+struct stats_config {
+  int service_level_seconds = 15;
+  int short_abandon_seconds = 5;
+};
+
+struct accounts_config {
+  int token_ttl_hours = 12;
+  bool demo_accounts = true;
+};
+
+struct config {
+  server_config server;
+  redis_config redis;
+  std::string data_dir = "var";
+  centre_config centre;
+  routing_config routing;
+  stats_config stats;
+  accounts_config accounts;
+  std::string log_level = "info";
+};
+
+/// Parses TOML text; the error names the offending key or the TOML syntax error.
+boost::system::result<config, std::string> parse_config(const std::string& toml_text);
+
+/// Reads and parses a file.
+boost::system::result<config, std::string> load_config(const std::filesystem::path& path);
+
+}  // namespace hotline::core

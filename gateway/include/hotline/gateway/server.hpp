@@ -1,0 +1,36 @@
+#pragma once
+// The gateway: the HTTP/WebSocket listener, the pub/sub hint dispatcher and the deadline sweeper,
+// over the module APIs it is given. Heavy Beast headers stay in src/.
+
+#include <hotline/agents/accounts.hpp>
+#include <hotline/core/config.hpp>
+#include <hotline/core/redis_client.hpp>
+#include <hotline/core/redis_subscriber.hpp>
+#include <hotline/queue/engine.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+
+namespace hotline::gateway {
+
+class server {
+ public:
+  /// `redis_options` are for the gateway's own pub/sub connection.
+  server(boost::asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
+         core::redis_client& redis, queue::engine& queue, agents::accounts& accounts);
+  ~server();
+
+  /// Binds the listener and starts serving; returns the bound port (useful with port 0).
+  boost::system::result<std::uint16_t, std::string> start();
+  /// Stops accepting, closes every WebSocket (clients reconnect elsewhere) and stops the sweeper.
+  void stop();
+  /// The pub/sub side, for readiness checks.
+  core::redis_subscriber& subscriber();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace hotline::gateway

@@ -1,0 +1,228 @@
+// Lawyer frames → queue operations. The whole routing state is pushed as agentState on every change.
+#include "agent_session.hpp"
+
+#include "session_update.hpp"
+
+#include <hotline/core/log.hpp>
+
+namespace hotline::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t max_chat_chars = 4000;
+constexpr std::size_t max_note_chars = 8000;
+
+v1::Offer to_offer(const queue::session_view& s) {
+  v1::Offer o;
+  o.set_offer_id(s.offer_id);
+  o.set_session_id(s.id);
+  o.set_channel(s.channel);
+  o.set_category(s.category);
+  o.set_language(s.language);
+  o.set_priority(s.priority);
+  o.set_expires_at_ms(s.offer_expires_ms);
+  o.set_enqueued_at_ms(s.enqueued_ms);
+  return o;
+}
+
+}  // namespace
+
+agent_session::agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token)
+    : ws_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
+
+std::unique_ptr<google::protobuf::Message> agent_session::new_server_frame() const {
+  return std::make_unique<v1::AgentServerFrame>();
+}
+
+void agent_session::fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                               const std::string& message) {
+  auto& f = static_cast<v1::AgentServerFrame&>(frame);
+  f.set_request_id(request_id);
+  f.mutable_error()->set_code(code);
+  f.mutable_error()->set_message(message);
+}
+
+std::string agent_session::scoped(const std::string& request_id) const {
+  return request_id.empty() ? std::string() : "a:" + account_->username + ":" + request_id;
+}
+
+asio::awaitable<void> agent_session::on_open() {
+  ++context_.metrics.ws_agents;
+  auto who = co_await context_.accounts.authenticate(token_);
+  if (!who) {
+    send_error("", who.error());
+    close();
+    co_return;
+  }
+  if (who->role != v1::LAWYER_ROLE && who->role != v1::SUPERVISOR) {
+    send_error("", v1::FORBIDDEN, "only lawyers and supervisors take sessions");
+    close();
+    co_return;
+  }
+  account_ = std::move(*who);
+  context_.connections.add(registry::role::agent, account_->username, "", shared_from_this());
+  auto connected = co_await context_.queue.agent_connection(account_->username, true);
+  if (!connected)
+    core::logger("gateway")->warn("{} could not record the connection: {}", log_id_, connected.error().message());
+  core::logger("gateway")->info("{} lawyer {} connected", log_id_, account_->username);
+  refresh();
+}
+
+asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_encoding encoding) {
+  v1::AgentFrame frame;
+  std::string error;
+  if (!decode_frame(payload, encoding, frame, error)) {
+    send_error("", v1::BAD_FRAME, error);
+    co_return;
+  }
+  const std::string& rid = frame.request_id();
+  if (!account_) {
+    send_error(rid, v1::NOT_AUTHENTICATED, "not signed in");
+    co_return;
+  }
+  if (rid.size() > 64) {
+    send_error("", v1::BAD_REQUEST, "requestId is longer than 64 characters");
+    co_return;
+  }
+  auto& queue = context_.queue;
+  const std::string& me = account_->username;
+  boost::system::error_code failed;
+  switch (frame.frame_case()) {
+    case v1::AgentFrame::kSetStatus: co_await set_status(rid, frame.set_status().status()); co_return;
+    case v1::AgentFrame::kAccept: {
+      auto r = co_await queue.accept(me, frame.accept().offer_id(), scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::kDecline: {
+      auto r = co_await queue.decline(me, frame.decline().offer_id(), scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::kChat: {
+      const auto& text = frame.chat().text();
+      if (text.empty() || text.size() > max_chat_chars) {
+        send_error(rid, v1::BAD_REQUEST, "a message needs 1 to 4000 bytes of text");
+        co_return;
+      }
+      auto r = co_await queue.post_chat(frame.chat().session_id(), v1::LAWYER, me, account_->display_name, text,
+                                        scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::kEnd: {
+      auto r = co_await queue.end_by_lawyer(me, frame.end().session_id(), scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::kWrapUp: {
+      const auto& w = frame.wrap_up();
+      if (w.type() == v1::WORK_ORDER_TYPE_UNSPECIFIED || w.outcome() == v1::OUTCOME_UNSPECIFIED ||
+          w.note().size() > max_note_chars) {
+        send_error(rid, v1::BAD_REQUEST, "a work order needs a type, a category, an outcome and a note under 8000 bytes");
+        co_return;
+      }
+      queue::work_order order{w.session_id(), w.type(), w.category(), w.outcome(), w.note()};
+      auto r = co_await queue.wrap_up(me, order, scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::FRAME_NOT_SET: send_error(rid, v1::BAD_FRAME, "the frame names no operation"); co_return;
+  }
+  if (failed) send_error(rid, failed);
+}
+
+asio::awaitable<void> agent_session::set_status(const std::string& request_id, v1::AgentStatus status) {
+  if (status == v1::AGENT_STATUS_UNSPECIFIED) {
+    send_error(request_id, v1::BAD_REQUEST, "status must be AVAILABLE, AWAY or OFFLINE");
+    co_return;
+  }
+  // Skills and capacity come fresh from the account, so an admin's change applies at the next status change.
+  auto fresh = co_await context_.accounts.find(account_->username);
+  if (!fresh) {
+    send_error(request_id, fresh.error());
+    co_return;
+  }
+  if (fresh->disabled) {
+    send_error(request_id, v1::ACCOUNT_DISABLED, "this account is disabled");
+    close();
+    co_return;
+  }
+  account_ = std::move(*fresh);
+  queue::agent_profile profile{account_->username, account_->display_name, account_->skills(),
+                               account_->chat_capacity};
+  auto changed = co_await context_.queue.set_status(profile, status, scoped(request_id));
+  if (!changed) send_error(request_id, changed.error());
+}
+
+asio::awaitable<void> agent_session::on_refresh() {
+  if (!account_) co_return;
+  auto view = co_await context_.queue.agent(account_->username);
+  if (!view) co_return;
+
+  v1::AgentServerFrame state_frame;
+  auto& state = *state_frame.mutable_agent_state();
+  state.set_agent_id(account_->username);
+  state.set_display_name(account_->display_name);
+  state.set_status(view->status);
+  for (const auto& skill : view->skills.empty() ? account_->skills() : view->skills) state.add_skills(skill);
+  state.set_active_sessions(view->load);
+  state.set_chat_capacity(view->chat_capacity ? view->chat_capacity : account_->chat_capacity);
+  state.set_consecutive_misses(view->misses);
+  if (view->offer) *state.mutable_offer() = to_offer(*view->offer);
+  for (const auto& s : view->sessions) *state.add_sessions() = to_update(s, context_.queue);
+
+  if (view->offer && view->offer->offer_id != last_offer_id_) {
+    v1::AgentServerFrame offer;
+    *offer.mutable_offer() = to_offer(*view->offer);
+    send(offer);
+  }
+  last_offer_id_ = view->offer ? view->offer->offer_id : "";
+
+  if (auto bytes = state.SerializeAsString(); bytes != last_state_) {
+    last_state_ = std::move(bytes);
+    send(state_frame);
+  }
+
+  // Sessions that closed since the last look are no longer in the view: report their last state once.
+  std::map<std::string, std::string> still_open;
+  for (const auto& s : view->sessions) still_open[s.id] = v1::SessionState_Name(s.state);
+  for (const auto& [id, previous] : last_session_states_) {
+    if (still_open.contains(id)) continue;
+    if (auto closed = co_await context_.queue.session(id)) {
+      v1::AgentServerFrame frame;
+      *frame.mutable_session_state() = to_update(*closed, context_.queue);
+      send(frame);
+    }
+    last_message_ids_.erase(id);
+  }
+  for (const auto& s : view->sessions) {
+    const auto state_name = v1::SessionState_Name(s.state);
+    if (last_session_states_[s.id] != state_name) {
+      v1::AgentServerFrame frame;
+      *frame.mutable_session_state() = to_update(s, context_.queue);
+      send(frame);
+    }
+    auto chats = co_await context_.queue.chat_after(s.id, last_message_ids_[s.id]);
+    if (!chats) continue;
+    for (const auto& entry : *chats) {
+      v1::AgentServerFrame chat;
+      *chat.mutable_chat() = to_chat(s.id, entry);
+      send(chat);
+      last_message_ids_[s.id] = entry.id;
+    }
+  }
+  last_session_states_ = std::move(still_open);
+}
+
+asio::awaitable<void> agent_session::on_closed() {
+  --context_.metrics.ws_agents;
+  if (!account_) co_return;
+  auto gone = co_await context_.queue.agent_connection(account_->username, false);
+  if (!gone)
+    core::logger("gateway")->warn("{} could not record the disconnect: {}", log_id_, gone.error().message());
+}
+
+}  // namespace hotline::gateway

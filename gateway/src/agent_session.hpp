@@ -1,0 +1,36 @@
+#pragma once
+// A lawyer's console WebSocket (/ws/agent?token=…): presence, offers, chats, ending and wrap-up.
+
+#include "ws_session.hpp"
+
+#include <hotline/agents/accounts.hpp>
+
+#include <map>
+
+namespace hotline::gateway {
+
+class agent_session final : public ws_session {
+ public:
+  agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token);
+
+ private:
+  boost::asio::awaitable<void> on_open() override;
+  boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
+  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_closed() override;
+  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                  const std::string& message) override;
+  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
+
+  boost::asio::awaitable<void> set_status(const std::string& request_id, v1::AgentStatus status);
+  std::string scoped(const std::string& request_id) const;
+
+  std::string token_;
+  std::optional<agents::account> account_;
+  std::string last_state_;   ///< the last agentState sent
+  std::string last_offer_id_;
+  std::map<std::string, std::string> last_message_ids_;  ///< per followed session
+  std::map<std::string, std::string> last_session_states_;
+};
+
+}  // namespace hotline::gateway

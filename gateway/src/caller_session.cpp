@@ -1,0 +1,201 @@
+// Caller frames → queue operations; state changes come back as refreshes on pub/sub hints.
+#include "caller_session.hpp"
+
+#include "session_update.hpp"
+
+#include <hotline/queue/lifecycle.hpp>
+
+#include <hotline/core/ids.hpp>
+#include <hotline/core/log.hpp>
+
+#include <openssl/crypto.h>
+
+namespace hotline::gateway {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t max_chat_chars = 4000;
+
+bool same_secret(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<google::protobuf::Message> caller_session::new_server_frame() const {
+  return std::make_unique<v1::CallerServerFrame>();
+}
+
+void caller_session::fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                                const std::string& message) {
+  auto& f = static_cast<v1::CallerServerFrame&>(frame);
+  f.set_request_id(request_id);
+  f.mutable_error()->set_code(code);
+  f.mutable_error()->set_message(message);
+}
+
+asio::awaitable<void> caller_session::on_open() {
+  ++context_.metrics.ws_callers;
+  co_return;
+}
+
+std::string caller_session::scoped(const std::string& request_id) const {
+  // Request ids are the client's: scoped to its session so two callers' "r1" never meet.
+  return request_id.empty() ? std::string() : "c:" + session_id_ + ":" + request_id;
+}
+
+asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_encoding encoding) {
+  v1::CallerFrame frame;
+  std::string error;
+  if (!decode_frame(payload, encoding, frame, error)) {
+    send_error("", v1::BAD_FRAME, error);
+    co_return;
+  }
+  const std::string& rid = frame.request_id();
+  if (rid.size() > 64) {
+    send_error("", v1::BAD_REQUEST, "requestId is longer than 64 characters");
+    co_return;
+  }
+  auto& queue = context_.queue;
+  switch (frame.frame_case()) {
+    case v1::CallerFrame::kStart: co_await start(rid, frame.start()); co_return;
+    case v1::CallerFrame::kResume: co_await resume(rid, frame.resume()); co_return;
+    case v1::CallerFrame::FRAME_NOT_SET: send_error(rid, v1::BAD_FRAME, "the frame names no operation"); co_return;
+    default: break;
+  }
+  if (session_id_.empty()) {
+    send_error(rid, v1::NO_SESSION, "start or resume a session first");
+    co_return;
+  }
+  switch (frame.frame_case()) {
+    case v1::CallerFrame::kChat: {
+      const auto& text = frame.chat().text();
+      if (text.empty() || text.size() > max_chat_chars) {
+        send_error(rid, v1::BAD_REQUEST, "a message needs 1 to 4000 bytes of text");
+        co_return;
+      }
+      auto posted = co_await queue.post_chat(session_id_, v1::CALLER, "", "", text, scoped(rid));
+      if (!posted) send_error(rid, posted.error());
+      co_return;
+    }
+    case v1::CallerFrame::kRate: {
+      if (frame.rate().rating() == v1::RATING_UNSPECIFIED) {
+        send_error(rid, v1::BAD_REQUEST, "rating must be SATISFIED, BASIC_SATISFIED or DISSATISFIED");
+        co_return;
+      }
+      auto rated = co_await queue.rate(session_id_, frame.rate().rating(), scoped(rid));
+      if (!rated) send_error(rid, rated.error());
+      co_return;
+    }
+    case v1::CallerFrame::kEnd: {
+      auto ended = co_await queue.end_by_caller(session_id_, scoped(rid));
+      if (!ended) send_error(rid, ended.error());
+      co_return;
+    }
+    default: co_return;
+  }
+}
+
+asio::awaitable<void> caller_session::start(const std::string& request_id, const v1::StartSession& start) {
+  if (!session_id_.empty()) {
+    send_error(request_id, v1::SESSION_ACTIVE, "this connection already has a session");
+    co_return;
+  }
+  if (start.contact().size() > 64) {
+    send_error(request_id, v1::BAD_REQUEST, "contact is longer than 64 characters");
+    co_return;
+  }
+  queue::start_request request;
+  request.session_id = "s" + core::random_hex(8);
+  const std::string token = core::random_hex(16);
+  request.token_hash = core::sha256_hex(token);
+  request.channel = v1::CHAT;
+  request.category = start.category();
+  request.language = start.language();
+  request.priority = start.priority();
+  request.contact = start.contact();
+  auto started = co_await context_.queue.start(request, "");
+  if (!started) {
+    send_error(request_id, started.error());
+    co_return;
+  }
+  ++context_.metrics.sessions_started_total;
+  core::logger("gateway")->info("{} started session {} ({}, {})", log_id_, request.session_id, request.category,
+                                request.language);
+  follow(*started);
+  send_update(*started, request_id, token);
+}
+
+asio::awaitable<void> caller_session::resume(const std::string& request_id, const v1::ResumeSession& resume) {
+  if (!session_id_.empty()) {
+    send_error(request_id, v1::SESSION_ACTIVE, "this connection already has a session");
+    co_return;
+  }
+  auto found = co_await context_.queue.session(resume.session_id());
+  // A wrong token looks exactly like a missing session: ids cannot be probed.
+  if (!found || !same_secret(found->token_hash, core::sha256_hex(resume.token()))) {
+    send_error(request_id, v1::SESSION_NOT_FOUND, "no such session, or the token does not match");
+    co_return;
+  }
+  last_message_id_ = resume.last_message_id();
+  auto reconnected = co_await context_.queue.caller_connection(found->id, true);
+  if (!reconnected) {
+    send_error(request_id, reconnected.error());
+    co_return;
+  }
+  follow(*found);
+  send_update(*found, request_id, "");
+  refresh();
+}
+
+void caller_session::follow(const queue::session_view& session) {
+  session_id_ = session.id;
+  context_.connections.add(registry::role::caller, session.id, session.category + ":" + session.language,
+                           shared_from_this());
+}
+
+void caller_session::send_update(const queue::session_view& session, const std::string& request_id,
+                                 const std::string& token) {
+  v1::CallerServerFrame frame;
+  *frame.mutable_session() = to_update(session, context_.queue);
+  last_update_ = frame.session().SerializeAsString();
+  last_state_ = session.state;
+  frame.set_request_id(request_id);
+  frame.mutable_session()->set_token(token);
+  send(frame);
+}
+
+asio::awaitable<void> caller_session::on_refresh() {
+  if (session_id_.empty()) co_return;
+  auto session = co_await context_.queue.session(session_id_);
+  if (!session) co_return;  // Redis away: the next hint or reconnect refreshes again
+  v1::CallerServerFrame frame;
+  *frame.mutable_session() = to_update(*session, context_.queue);
+  last_state_ = session->state;
+  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_) {
+    last_update_ = std::move(bytes);
+    send(frame);
+  }
+  auto chats = co_await context_.queue.chat_after(session_id_, last_message_id_);
+  if (!chats) co_return;
+  for (const auto& entry : *chats) {
+    v1::CallerServerFrame chat;
+    *chat.mutable_chat() = to_chat(session_id_, entry);
+    send(chat);
+    last_message_id_ = entry.id;
+  }
+}
+
+asio::awaitable<void> caller_session::on_closed() {
+  --context_.metrics.ws_callers;
+  if (session_id_.empty() || queue::is_final(last_state_)) co_return;
+  // Starts the grace period: the caller keeps their place if they come back in time.
+  auto gone = co_await context_.queue.caller_connection(session_id_, false);
+  if (!gone && gone.error() != queue::errc::session_not_found)
+    core::logger("gateway")->warn("{} could not record the disconnect of {}: {}", log_id_, session_id_,
+                                  gone.error().message());
+}
+
+}  // namespace hotline::gateway

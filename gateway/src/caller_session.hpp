@@ -1,0 +1,34 @@
+#pragma once
+// A citizen's chat WebSocket (/ws/caller): start or resume one session, chat, rate, leave.
+
+#include "ws_session.hpp"
+
+namespace hotline::gateway {
+
+class caller_session final : public ws_session {
+ public:
+  using ws_session::ws_session;
+
+ private:
+  boost::asio::awaitable<void> on_open() override;
+  boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
+  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_closed() override;
+  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                  const std::string& message) override;
+  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
+
+  boost::asio::awaitable<void> start(const std::string& request_id, const v1::StartSession& start);
+  boost::asio::awaitable<void> resume(const std::string& request_id, const v1::ResumeSession& resume);
+  /// Follows the session from now on: registry entry and refreshes.
+  void follow(const queue::session_view& session);
+  void send_update(const queue::session_view& session, const std::string& request_id, const std::string& token);
+  std::string scoped(const std::string& request_id) const;
+
+  std::string session_id_;
+  std::string last_message_id_;
+  std::string last_update_;  ///< the last session frame sent, to push only changes
+  v1::SessionState last_state_ = v1::SESSION_STATE_UNSPECIFIED;
+};
+
+}  // namespace hotline::gateway

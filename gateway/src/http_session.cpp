@@ -1,0 +1,109 @@
+// The per-connection coroutine; it owns the stream until a WebSocket session takes it over.
+#include "http_session.hpp"
+
+#include "agent_session.hpp"
+#include "caller_session.hpp"
+#include "routes.hpp"
+
+#include <hotline/core/log.hpp>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <algorithm>
+
+namespace hotline::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+bool origin_allowed(const core::server_config& config, std::string_view origin, std::string_view host) {
+  if (origin.empty()) return true;  // not a browser: no cross-site request to forge
+  if (origin == "http://" + std::string(host) || origin == "https://" + std::string(host)) return true;
+  return std::find(config.allowed_origins.begin(), config.allowed_origins.end(), origin) !=
+         config.allowed_origins.end();
+}
+
+namespace {
+
+asio::awaitable<void> write_and_close(beast::tcp_stream& stream, http_response response) {
+  response.keep_alive(false);
+  boost::system::error_code ec;
+  co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::socket socket) {
+  const auto& limits = context.config.server;
+  const std::string log_id = "conn#" + std::to_string(context.next_connection_id++);
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    parser.body_limit(limits.max_body_bytes);
+    stream.expires_after(std::chrono::seconds(limits.http_idle_timeout_seconds));
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof)
+      co_return;
+    if (ec == http::error::body_limit || ec == http::error::header_limit || ec == http::error::buffer_overflow) {
+      http_request stub;
+      stub.version(11);
+      const auto what = ec == http::error::body_limit ? "request body" : "request header";
+      auto res = error_response(stub, v1::TOO_LARGE, std::string(what) + " over its size limit");
+      if (ec != http::error::body_limit) res.result(http::status::request_header_fields_too_large);
+      co_await write_and_close(stream, std::move(res));
+      co_return;
+    }
+    if (ec) {
+      http_request stub;
+      stub.version(11);
+      co_await write_and_close(stream, error_response(stub, v1::BAD_REQUEST, "malformed HTTP request"));
+      co_return;
+    }
+    http_request request = parser.release();
+
+    if (beast::websocket::is_upgrade(request)) {
+      const std::string_view target = request.target();
+      const std::string_view path = target.substr(0, target.find('?'));
+      if (!origin_allowed(limits, request[http::field::origin], request[http::field::host])) {
+        core::logger("gateway")->warn("{} refused WebSocket from origin {}", log_id,
+                                      std::string(request[http::field::origin]));
+        co_await write_and_close(stream, error_response(request, v1::ORIGIN_FORBIDDEN, "origin not allowed"));
+        co_return;
+      }
+      std::shared_ptr<ws_session> session;
+      if (path == "/ws/caller") {
+        session = std::make_shared<caller_session>(websocket_stream(std::move(stream)), context, log_id);
+      } else if (path == "/ws/agent") {
+        auto token = query_parameters(target)["token"];
+        session = std::make_shared<agent_session>(websocket_stream(std::move(stream)), context, log_id,
+                                                  std::move(token));
+      } else {
+        co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
+        co_return;
+      }
+      co_await session->run(std::move(request));
+      co_return;
+    }
+
+    auto response = co_await handle_request(context, request);
+    const bool keep_alive = response.keep_alive();
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    if (!keep_alive) {
+      stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+  }
+}
+
+}  // namespace hotline::gateway

@@ -1,0 +1,60 @@
+// `hotline`: one binary, three subcommands.
+#include "cli.hpp"
+
+#include <hotline/core/log.hpp>
+
+#include <iostream>
+
+namespace {
+
+const char* const usage = R"(usage: hotline <command> [options]
+
+commands:
+  serve    run the gateway (HTTP, WebSockets, routing sweeper); starts an embedded Redis
+           when no Redis address is configured
+  admin    manage accounts of a running system:
+             admin list
+             admin create --username U --role LAWYER|SUPERVISOR|ADMIN [--name N] [--password P]
+                          [--categories a,b] [--languages zh,en] [--chat-capacity 3]
+             admin disable --username U        admin enable --username U
+             admin set-skills --username U --categories a,b --languages zh [--chat-capacity 3]
+  report   print the summary for a period:
+             report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|category|channel]
+                    [--format text|json|csv]
+
+options (every command):
+  --config FILE      configuration file (or $HOTLINE_CONFIG; default deploy/hotline.toml)
+  --port N           HTTP port, 0 for any free one (or $HOTLINE_PORT)
+  --listen ADDR      address to bind (or $HOTLINE_LISTEN)
+  --redis ADDR       host:port or unix:/path (or $HOTLINE_REDIS); empty = embedded
+  --data-dir DIR     data directory (or $HOTLINE_DATA_DIR)
+  --web-root DIR     the pages to serve (or $HOTLINE_WEB_ROOT)
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace hotline::gateway;
+  cli_args args;
+  std::string error;
+  if (!parse_cli(argc, argv, args, error)) {
+    std::cerr << "hotline: " << error << "\n" << usage;
+    return 2;
+  }
+  if (args.option("help") || args.positional.empty()) {
+    std::cout << usage;
+    return args.positional.empty() && !args.option("help") ? 2 : 0;
+  }
+  auto config = effective_config(args);
+  if (!config) {
+    std::cerr << "hotline: " << config.error() << "\n";
+    return 2;
+  }
+  hotline::core::set_log_level(config->log_level);
+  const std::string& command = args.positional.front();
+  if (command == "serve") return serve_command(args, *config);
+  if (command == "admin") return admin_command(args, *config);
+  if (command == "report") return report_command(args, *config);
+  std::cerr << "hotline: unknown command '" << command << "'\n" << usage;
+  return 2;
+}

@@ -1,0 +1,216 @@
+// Route handlers. Every error body is {"error":{"code","message"}} with a stable code.
+#include "routes.hpp"
+
+#include "reports.hpp"
+#include "static_files.hpp"
+#include "wire_error.hpp"
+
+#include <hotline/core/log.hpp>
+#include <hotline/stats/report_format.hpp>
+
+#include <boost/beast/http.hpp>
+
+namespace hotline::gateway {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+http_response make_response(const http_request& request, http::status status, std::string body,
+                            std::string_view content_type) {
+  http_response res{status, request.version()};
+  res.set(http::field::server, "hotline");
+  res.set(http::field::content_type, content_type);
+  res.set(http::field::cache_control, "no-store");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(request.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+http_response json_response(const http_request& request, const google::protobuf::Message& message) {
+  return make_response(request, http::status::ok, encode_frame(message, frame_encoding::json), "application/json");
+}
+
+http_response wire_error_response(const http_request& request, const wire_error& error) {
+  return make_response(request, static_cast<http::status>(error.http_status), error_body_json(error),
+                       "application/json");
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string bearer_token(const http_request& request) {
+  const auto header = request[http::field::authorization];
+  constexpr std::string_view prefix = "Bearer ";
+  if (header.size() <= prefix.size() || header.substr(0, prefix.size()) != prefix) return "";
+  return std::string(header.substr(prefix.size()));
+}
+
+asio::awaitable<http_response> login(gateway_context& context, const http_request& request) {
+  v1::LoginRequest body;
+  std::string error;
+  if (!decode_frame(request.body(), frame_encoding::json, body, error))
+    co_return error_response(request, v1::BAD_REQUEST, "body must be {\"username\",\"password\"}: " + error);
+  if (body.username().empty() || body.password().empty() || body.password().size() > 1024)
+    co_return error_response(request, v1::BAD_REQUEST, "username and password are required");
+  auto result = co_await context.accounts.login(body.username(), body.password());
+  if (!result) {
+    core::logger("gateway")->info("failed login for '{}': {}", body.username(), result.error().message());
+    co_return wire_error_response(request, to_wire(result.error()));
+  }
+  v1::LoginResponse out;
+  out.set_token(result->token);
+  out.set_role(result->who.role);
+  out.set_display_name(result->who.display_name);
+  out.set_expires_at_ms(result->expires_at_ms);
+  out.set_agent_id(result->who.username);
+  co_return json_response(request, out);
+}
+
+asio::awaitable<http_response> logout(gateway_context& context, const http_request& request) {
+  const auto token = bearer_token(request);
+  if (token.empty()) co_return error_response(request, v1::NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
+  auto done = co_await context.accounts.logout(token);
+  if (!done) co_return wire_error_response(request, to_wire(done.error()));
+  co_return make_response(request, http::status::ok, "{}", "application/json");
+}
+
+http_response catalog(gateway_context& context, const http_request& request) {
+  v1::Catalog out;
+  out.set_centre(context.config.centre.id);
+  for (const auto& c : context.config.routing.categories) {
+    auto* e = out.add_categories();
+    e->set_code(c.code);
+    e->set_name(c.name);
+  }
+  for (const auto& l : context.config.routing.languages) {
+    auto* e = out.add_languages();
+    e->set_code(l.code);
+    e->set_name(l.name);
+  }
+  return json_response(request, out);
+}
+
+asio::awaitable<http_response> summary(gateway_context& context, const http_request& request) {
+  const auto token = bearer_token(request);
+  if (token.empty()) co_return error_response(request, v1::NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
+  auto who = co_await context.accounts.authenticate(token);
+  if (!who) co_return wire_error_response(request, to_wire(who.error()));
+  if (who->role != v1::SUPERVISOR && who->role != v1::ADMIN)
+    co_return error_response(request, v1::FORBIDDEN, "reports are for supervisors and admins");
+  auto params = query_parameters(request.target());
+  const auto by = stats::parse_group_by(params["groupBy"]);
+  if (!by) co_return error_response(request, v1::BAD_REQUEST, "groupBy must be day, category or channel");
+  const auto format = params["format"].empty() ? std::string("json") : params["format"];
+  if (format != "json" && format != "csv")
+    co_return error_response(request, v1::BAD_REQUEST, "format must be json or csv");
+  auto report = co_await summary_report(context.queue, context.config, params["from"], params["to"], *by);
+  if (!report) co_return wire_error_response(request, to_wire(report.error()));
+  if (format == "csv") {
+    auto res = make_response(request, http::status::ok, stats::to_csv(*report), "text/csv; charset=utf-8");
+    res.set(http::field::content_disposition,
+            "attachment; filename=\"summary-" + report->from() + "-" + report->to() + ".csv\"");
+    co_return res;
+  }
+  co_return make_response(request, http::status::ok, stats::to_json(*report), "application/json");
+}
+
+}  // namespace
+
+std::map<std::string, std::string> query_parameters(std::string_view target) {
+  std::map<std::string, std::string> out;
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  auto rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const auto pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (!pair.empty())
+      out[percent_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return out;
+}
+
+http_response error_response(const http_request& request, v1::ErrorCode code, const std::string& message) {
+  return wire_error_response(request, gateway_error(code, message));
+}
+
+namespace {
+
+asio::awaitable<http_response> route(gateway_context& context, const http_request& request) {
+  const std::string_view target = request.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  const auto method = request.method();
+    if (path == "/healthz") co_return make_response(request, http::status::ok, "{\"status\":\"ok\"}", "application/json");
+    if (path == "/readyz") {
+      const bool ready = context.redis.ready() && context.subscriber.ready();
+      co_return make_response(request, ready ? http::status::ok : http::status::service_unavailable,
+                              ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unavailable\"}",
+                              "application/json");
+    }
+    if (path == "/metrics")
+      co_return make_response(request, http::status::ok,
+                              context.metrics.render(context.redis.ready(), context.subscriber.ready()),
+                              "text/plain; version=0.0.4");
+    if (path == "/api/v1/auth/login") {
+      if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+      co_return co_await login(context, request);
+    }
+    if (path == "/api/v1/auth/logout") {
+      if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+      co_return co_await logout(context, request);
+    }
+    if (path == "/api/v1/catalog") {
+      if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+      co_return catalog(context, request);
+    }
+    if (path == "/api/v1/reports/summary") {
+      if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+      co_return co_await summary(context, request);
+    }
+    if (path.starts_with("/api/")) co_return error_response(request, v1::NOT_FOUND, "no such endpoint");
+    if (path.starts_with("/ws/")) co_return error_response(request, v1::BAD_REQUEST, "WebSocket upgrade required");
+    if (method != http::verb::get && method != http::verb::head)
+      co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+    auto file = load_static_file(context.config.server.web_root, target);
+    if (!file) co_return error_response(request, v1::NOT_FOUND, "not found");
+    auto res = make_response(request, http::status::ok, std::move(file->body), file->content_type);
+    res.set(http::field::cache_control, "no-cache");
+    co_return res;
+}
+
+}  // namespace
+
+asio::awaitable<http_response> handle_request(gateway_context& context, const http_request& request) {
+  ++context.metrics.http_requests_total;
+  auto response = co_await route(context, request);
+  if (response.result_int() >= 400) ++context.metrics.http_errors_total;
+  co_return response;
+}
+
+}  // namespace hotline::gateway

@@ -1,0 +1,70 @@
+#pragma once
+// What caller and lawyer WebSockets share: the handshake, the read loop (one frame handled at a
+// time, in order), one writer with a bounded outbound queue, and coalesced refreshes on hints.
+
+#include "context.hpp"
+#include "hotline/gateway/frame_codec.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace hotline::gateway {
+
+using websocket_stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
+using http_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+class ws_session : public std::enable_shared_from_this<ws_session> {
+ public:
+  ws_session(websocket_stream stream, gateway_context& context, std::string log_id);
+  virtual ~ws_session();
+
+  /// Completes the upgrade and serves the connection until it closes.
+  boost::asio::awaitable<void> run(http_request upgrade);
+  /// Re-reads state and pushes what changed; a refresh asked for while one runs runs once more after it.
+  void refresh();
+  /// Sends a close frame after what is queued.
+  void close();
+
+ protected:
+  virtual boost::asio::awaitable<void> on_open() = 0;
+  virtual boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) = 0;
+  virtual boost::asio::awaitable<void> on_refresh() = 0;
+  virtual boost::asio::awaitable<void> on_closed() = 0;
+
+  /// Queues a frame in the encoding the client last used.
+  void send(const google::protobuf::Message& frame);
+  /// Stable error code and message, echoing the request id.
+  void send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message);
+  void send_error(const std::string& request_id, const boost::system::error_code& ec);
+
+  gateway_context& context_;
+  const std::string log_id_;  ///< starts every log line about this connection
+
+ private:
+  /// Builds the error frame of this connection's kind.
+  virtual void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                          const std::string& message) = 0;
+  virtual std::unique_ptr<google::protobuf::Message> new_server_frame() const = 0;
+
+  boost::asio::awaitable<void> write_loop();
+  boost::asio::awaitable<void> refresh_loop();
+
+  websocket_stream stream_;
+  frame_encoding encoding_ = frame_encoding::json;
+  std::deque<std::pair<std::string, frame_encoding>> outbox_;
+  boost::asio::steady_timer outbox_signal_;
+  bool closing_ = false;
+  bool finished_ = false;
+  bool refreshing_ = false;
+  bool refresh_again_ = false;
+};
+
+}  // namespace hotline::gateway

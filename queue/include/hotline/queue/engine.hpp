@@ -1,0 +1,86 @@
+#pragma once
+// Routing: every change of a session or a lawyer is one atomic Lua script (queue/lua/), so any
+// number of gateways can share one Redis without handing a caller to two lawyers.
+
+#include "hotline/queue/errc.hpp"
+#include "hotline/queue/types.hpp"
+
+#include <hotline/core/config.hpp>
+#include <hotline/core/redis_client.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/result.hpp>
+
+#include <map>
+
+namespace hotline::queue {
+
+template <class T>
+using result = boost::system::result<T>;
+
+class engine {
+ public:
+  /// The scripts the Redis client must load; pass them to its constructor.
+  static std::vector<core::lua_script> scripts();
+
+  engine(core::redis_client& redis, const core::config& config);
+
+  /// Each mutating call takes a request id: the same id again replays the first outcome instead of
+  /// acting twice. Transport failures are retried with it, so an unknown outcome resolves itself.
+  boost::asio::awaitable<result<session_view>> start(const start_request& request, std::string request_id);
+  boost::asio::awaitable<result<void>> accept(const std::string& agent_id, const std::string& offer_id,
+                                              std::string request_id);
+  boost::asio::awaitable<result<void>> decline(const std::string& agent_id, const std::string& offer_id,
+                                               std::string request_id);
+  /// The caller leaves: abandons a waiting session, or ends a connected one.
+  boost::asio::awaitable<result<v1::SessionState>> end_by_caller(const std::string& session_id,
+                                                                 std::string request_id);
+  boost::asio::awaitable<result<void>> end_by_lawyer(const std::string& agent_id, const std::string& session_id,
+                                                     std::string request_id);
+  boost::asio::awaitable<result<void>> wrap_up(const std::string& agent_id, const work_order& order,
+                                               std::string request_id);
+  boost::asio::awaitable<result<void>> rate(const std::string& session_id, v1::Rating rating, std::string request_id);
+  /// Appends to the transcript; returns the new message's id.
+  boost::asio::awaitable<result<chat_entry>> post_chat(const std::string& session_id, v1::Party from,
+                                                       const std::string& agent_id, const std::string& sender_name,
+                                                       const std::string& text, std::string request_id);
+  boost::asio::awaitable<result<void>> set_status(const agent_profile& agent, v1::AgentStatus status,
+                                                  std::string request_id);
+  /// A connection opened or closed; a close starts the grace period.
+  boost::asio::awaitable<result<void>> caller_connection(const std::string& session_id, bool connected);
+  boost::asio::awaitable<result<void>> agent_connection(const std::string& agent_id, bool connected);
+  /// Acts on due deadlines (offer timeouts, wrap-up and grace ends); returns how many it handled.
+  boost::asio::awaitable<result<int>> sweep();
+
+  boost::asio::awaitable<result<session_view>> session(const std::string& session_id);
+  boost::asio::awaitable<result<agent_view>> agent(const std::string& agent_id);
+  /// Transcript entries after `after_id` ("" or "0" for all), oldest first.
+  boost::asio::awaitable<result<std::vector<chat_entry>>> chat_after(const std::string& session_id,
+                                                                     const std::string& after_id, int limit = 200);
+  /// The raw counters of one day ("metric|channel|category" → value), for the stats module.
+  boost::asio::awaitable<result<std::map<std::string, std::int64_t>>> day_counters(const std::string& day);
+
+  /// Seconds a caller at `position` can expect to wait, from the lawyers on duty for the skill.
+  int estimated_wait_seconds(const session_view& session) const;
+
+  const std::string& notify_channel() const { return notify_channel_; }
+  static std::optional<notification> parse_notification(std::string_view payload);
+
+  bool known_category(const std::string& code) const;
+  bool known_language(const std::string& code) const;
+
+ private:
+  boost::asio::awaitable<result<core::redis_value>> run(const std::string& script, std::vector<std::string> keys,
+                                                        std::vector<std::string> args, std::string request_id);
+  std::string session_key(const std::string& id) const { return prefix_ + "session:" + id; }
+  std::string agent_key(const std::string& id) const { return prefix_ + "agent:" + id; }
+
+  core::redis_client& redis_;
+  const core::config& config_;
+  std::string prefix_;  ///< "{centre}:"
+  std::string notify_channel_;
+  std::vector<std::string> settings_;  ///< ARGV[1..7] of every script
+  std::map<std::string, core::lua_script, std::less<>> scripts_;
+};
+
+}  // namespace hotline::queue

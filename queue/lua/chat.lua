@@ -1,0 +1,17 @@
+-- One chat line into the session's transcript stream; the stream id is the message id.
+-- KEYS[1] {c}:session:<sid>
+-- ARGV[9] from: 'caller' or 'lawyer'  ARGV[10] aid (lawyer)  ARGV[11] sender name  ARGV[12] text
+-- Returns {message_id, sent_ms}.
+return once(function()
+  local from, aid, name, text = A[1], A[2], A[3], A[4]
+  local s = hash(KEYS[1])
+  if not s then return fail('SESSION_NOT_FOUND', 'no such session') end
+  if from == 'lawyer' and s.lawyer ~= aid then return fail('FORBIDDEN', 'not this lawyer\'s session') end
+  if s.state ~= 'CONNECTED' then return fail('INVALID_STATE', 'chat is open only while connected') end
+  local now = now_ms()
+  local id = redis.call('XADD', P .. 'chat:' .. s.id, 'MAXLEN', '~', '10000', '*', 'from', from, 'name', name,
+    'text', text, 'ms', now)
+  notify('s', s.id)
+  notify('a', s.lawyer)
+  return {'message_id', id, 'sent_ms', tostring(now)}
+end)

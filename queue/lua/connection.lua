@@ -1,0 +1,36 @@
+-- A caller's or lawyer's connection came or went. Going starts a grace period (deadline
+-- grace:<sid> or gone:<aid>); coming back within it cancels the deadline, so nothing is lost.
+-- KEYS[1] {c}:session:<sid> or {c}:agent:<aid>
+-- ARGV[9] kind: 'caller' or 'agent'  ARGV[10] id  ARGV[11] '1' connected, '0' disconnected
+return once(function()
+  local kind, id, connected = A[1], A[2], A[3] == '1'
+  local deadline = (kind == 'caller' and 'grace:' or 'gone:') .. id
+  local now = now_ms()
+  if kind == 'caller' then
+    local state = redis.call('HGET', KEYS[1], 'state')
+    if not state then return fail('SESSION_NOT_FOUND', 'no such session') end
+    redis.call('HSET', KEYS[1], 'caller_connected', connected and 1 or 0)
+    local live = state == 'QUEUED' or state == 'OFFERED' or state == 'CONNECTED'
+    if connected or not live then
+      redis.call('ZREM', P .. 'deadlines', deadline)
+    else
+      redis.call('ZADD', P .. 'deadlines', now + S.grace_ms, deadline)
+    end
+    if not connected and state == 'CONNECTED' then
+      notify('a', redis.call('HGET', KEYS[1], 'lawyer'))
+    end
+    return {'state', state}
+  end
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {'connections', '0'} end
+  local n = redis.call('HINCRBY', KEYS[1], 'connections', connected and 1 or -1)
+  if n < 0 then
+    redis.call('HSET', KEYS[1], 'connections', 0)
+    n = 0
+  end
+  if n > 0 then
+    redis.call('ZREM', P .. 'deadlines', deadline)
+  else
+    redis.call('ZADD', P .. 'deadlines', now + S.grace_ms, deadline)
+  end
+  return {'connections', tostring(n)}
+end)

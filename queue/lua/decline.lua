@@ -1,0 +1,16 @@
+-- A lawyer turns an offer down: OFFERED → QUEUED at the session's original place; that lawyer is
+-- skipped for this session for one ring timeout.
+-- KEYS[1] {c}:session:<sid>  KEYS[2] {c}:agent:<aid>
+-- ARGV[9] offer_id  ARGV[10] aid
+return once(function()
+  local offer_id, aid = A[1], A[2]
+  local s = hash(KEYS[1])
+  if not s then return fail('SESSION_NOT_FOUND', 'no such session') end
+  if s.state ~= 'OFFERED' or s.offer_id ~= offer_id or s.offered_to ~= aid then
+    return fail('OFFER_GONE', 'the offer was taken, withdrawn or timed out')
+  end
+  local now = now_ms()
+  event('declined', s.id, 'agent', aid)
+  requeue(s.id, s, now, 'declined', true)
+  return {'state', 'QUEUED'}
+end)

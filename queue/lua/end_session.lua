@@ -1,0 +1,21 @@
+-- A caller or a lawyer ends a session. The caller ending while waiting abandons it
+-- (QUEUED/OFFERED → ABANDONED); either side ending a talk starts wrap-up (CONNECTED → WRAP_UP).
+-- KEYS[1] {c}:session:<sid>
+-- ARGV[9] by: 'caller' or 'lawyer'  ARGV[10] aid (the lawyer's, when by = 'lawyer')
+-- Returns {state}.
+return once(function()
+  local by, aid = A[1], A[2]
+  local s = hash(KEYS[1])
+  if not s then return fail('SESSION_NOT_FOUND', 'no such session') end
+  local now = now_ms()
+  if by == 'lawyer' and s.lawyer ~= aid then return fail('FORBIDDEN', 'not this lawyer\'s session') end
+  if s.state == 'CONNECTED' then
+    end_talk(s.id, s, now, by)
+    return {'state', 'WRAP_UP'}
+  end
+  if by == 'caller' and (s.state == 'QUEUED' or s.state == 'OFFERED') then
+    abandon(s.id, s, now, 'caller_left')
+    return {'state', 'ABANDONED'}
+  end
+  return fail('INVALID_STATE', 'the session is ' .. s.state)
+end)

@@ -1,0 +1,51 @@
+-- Acts on due deadlines: offer timeouts, ends of wrap-up, ends of grace periods, ends of a
+-- decline's exclusion. Every gateway runs it; ZREM before acting makes each deadline fire once.
+-- KEYS[1] {c}:deadlines
+-- ARGV[9] the most entries to handle in this call
+-- Returns {handled, n}.
+local limit = tonumber(A[1]) or 100
+local now = now_ms()
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
+for _, entry in ipairs(due) do
+  redis.call('ZREM', KEYS[1], entry)
+  local kind, id = string.match(entry, '^(%a+):(.+)$')
+  if kind == 'gone' then
+    -- The lawyer's last connection closed and did not come back: sign them out of routing.
+    local a = hash(agent_key(id))
+    if a and a.status ~= 'OFFLINE' and tonumber(a.connections or '0') == 0 then
+      redis.call('HSET', agent_key(id), 'status', 'OFFLINE', 'status_reason', 'disconnected', 'status_ms', now)
+      event('agent_status', '', 'agent', id, 'status', 'OFFLINE', 'reason', 'disconnected')
+      local pending = a.offer_sid or ''
+      if pending ~= '' then
+        local s = hash(session_key(pending))
+        if s and s.state == 'OFFERED' and s.offered_to == id then requeue(pending, s, now, 'withdrawn', false) end
+      end
+      refresh_ready(id)
+      notify('a', id)
+    end
+  else
+    local s = hash(session_key(id))
+    if s and kind == 'offer' and s.state == 'OFFERED' and tonumber(s.offer_expires_ms) <= now then
+      local aid = s.offered_to
+      local misses = redis.call('HINCRBY', agent_key(aid), 'misses', 1)
+      event('offer_timeout', id, 'agent', aid, 'misses', misses)
+      if misses >= S.max_misses then
+        -- Stop ringing a lawyer who is not there; the supervisor sees why in the status reason.
+        redis.call('HSET', agent_key(aid), 'status', 'AWAY', 'status_reason', 'missed_offers', 'status_ms', now)
+        event('agent_status', '', 'agent', aid, 'status', 'AWAY', 'reason', 'missed_offers')
+      end
+      requeue(id, s, now, 'timeout', true)
+    elseif s and kind == 'rematch' then
+      match_session(id, now)
+    elseif s and kind == 'grace' and s.caller_connected == '0' then
+      if s.state == 'QUEUED' or s.state == 'OFFERED' then
+        abandon(id, s, now, 'caller_gone')
+      elseif s.state == 'CONNECTED' then
+        end_talk(id, s, now, 'caller_gone')
+      end
+    elseif s and kind == 'wrapup' and s.state == 'WRAP_UP' then
+      close_session(id, s, now, {type = '', category = s.category, outcome = '', note = '', auto = '1'})
+    end
+  end
+end
+return {'handled', tostring(#due)}

@@ -1,0 +1,13 @@
+-- Read only: a lawyer's routing state with their pending offer and open sessions.
+-- KEYS[1] {c}:agent:<aid>
+-- Returns {agent fields, offered session fields (empty when none), {session fields, ...}}.
+local agent = redis.call('HGETALL', KEYS[1])
+if #agent == 0 then return {{}, {}, {}} end
+local a = hash(KEYS[1])
+local offer = {}
+if (a.offer_sid or '') ~= '' then offer = redis.call('HGETALL', session_key(a.offer_sid)) end
+local sessions = {}
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1] .. ':sessions')) do
+  sessions[#sessions + 1] = redis.call('HGETALL', session_key(sid))
+end
+return {agent, offer, sessions}

@@ -1,0 +1,12 @@
+-- The lawyer files the session's work order (工单): WRAP_UP → CLOSED; their capacity is freed.
+-- KEYS[1] {c}:session:<sid>  KEYS[2] {c}:agent:<aid>
+-- ARGV[9] aid  ARGV[10] type  ARGV[11] category  ARGV[12] outcome  ARGV[13] note
+return once(function()
+  local aid = A[1]
+  local s = hash(KEYS[1])
+  if not s then return fail('SESSION_NOT_FOUND', 'no such session') end
+  if s.lawyer ~= aid then return fail('FORBIDDEN', 'not this lawyer\'s session') end
+  if s.state ~= 'WRAP_UP' then return fail('INVALID_STATE', 'the session is ' .. s.state) end
+  close_session(s.id, s, now_ms(), {type = A[2], category = A[3], outcome = A[4], note = A[5], auto = '0'})
+  return {'state', 'CLOSED'}
+end)

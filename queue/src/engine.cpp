@@ -1,0 +1,286 @@
+// The C++ face of the queue scripts: argument lists in, typed results out.
+#include "hotline/queue/engine.hpp"
+
+#include "embedded_scripts.hpp"
+#include "views.hpp"
+
+#include <hotline/core/ids.hpp>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hotline::queue {
+
+namespace asio = boost::asio;
+
+// Argument lists are named variables, never braced lists inside co_await: GCC 12 miscompiles those.
+namespace {
+
+bool retryable(const boost::system::error_code& ec) {
+  return ec == core::errc::timeout || ec == core::errc::connection_lost || ec == core::errc::not_connected;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ',';
+    out += p;
+  }
+  return out;
+}
+
+result<core::redis_value> checked(result<core::redis_value> reply) {
+  if (!reply) return reply.error();
+  if (reply->is_error()) return make_error_code(errc_from_script_error(reply->text));
+  return reply;
+}
+
+}  // namespace
+
+std::vector<core::lua_script> engine::scripts() {
+  std::vector<core::lua_script> all;
+  for (const auto& s : detail::embedded_scripts()) all.emplace_back(s.name, s.source);
+  return all;
+}
+
+engine::engine(core::redis_client& redis, const core::config& config)
+    : redis_(redis),
+      config_(config),
+      prefix_("{" + config.centre.id + "}:"),
+      notify_channel_(prefix_ + "notify") {
+  const auto& r = config.routing;
+  settings_ = {std::to_string(r.ring_timeout_seconds * 1000),
+               std::to_string(r.wrap_up_seconds * 1000),
+               std::to_string(r.reconnect_grace_seconds * 1000),
+               std::to_string(r.max_missed_offers),
+               std::to_string(config.stats.service_level_seconds * 1000),
+               std::to_string(config.stats.short_abandon_seconds * 1000),
+               std::to_string(config.centre.utc_offset_minutes)};
+  for (auto& s : scripts()) scripts_.emplace(s.name, std::move(s));
+}
+
+asio::awaitable<result<core::redis_value>> engine::run(const std::string& script, std::vector<std::string> keys,
+                                                       std::vector<std::string> args, std::string request_id) {
+  const auto found = scripts_.find(script);
+  if (found == scripts_.end()) co_return make_error_code(errc::unexpected_reply);
+  // Without a caller's id, a fresh one still makes our own retries safe.
+  if (request_id.empty()) request_id = core::random_hex(16);
+  std::vector<std::string> argv = settings_;
+  argv.push_back(request_id);
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  result<core::redis_value> reply = make_error_code(core::errc::not_connected);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    reply = co_await redis_.eval(found->second, keys, argv);
+    if (reply || !retryable(reply.error())) break;
+    asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50 << attempt));
+    boost::system::error_code ignored;
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return checked(std::move(reply));
+}
+
+bool engine::known_category(const std::string& code) const {
+  return std::any_of(config_.routing.categories.begin(), config_.routing.categories.end(),
+                     [&](const auto& c) { return c.code == code; });
+}
+
+bool engine::known_language(const std::string& code) const {
+  return std::any_of(config_.routing.languages.begin(), config_.routing.languages.end(),
+                     [&](const auto& c) { return c.code == code; });
+}
+
+asio::awaitable<result<session_view>> engine::start(const start_request& request, std::string request_id) {
+  if (!known_category(request.category)) co_return make_error_code(errc::unknown_category);
+  if (!known_language(request.language)) co_return make_error_code(errc::unknown_language);
+  const int boost_ms =
+      request.priority == v1::PRIORITY_UNSPECIFIED ? 0 : config_.routing.priority_boost_seconds * 1000;
+  std::vector<std::string> keys{session_key(request.session_id)};
+  std::vector<std::string> args{request.session_id, request.token_hash, v1::Channel_Name(request.channel), request.category, request.language, v1::Priority_Name(request.priority), std::to_string(boost_ms), request.contact, ""};
+  auto reply = co_await run("enqueue", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return co_await session(request.session_id);
+}
+
+asio::awaitable<result<void>> engine::accept(const std::string& agent_id, const std::string& offer_id,
+                                             std::string request_id) {
+  const auto session_id = offer_id.substr(0, offer_id.rfind('.'));
+  std::vector<std::string> keys{session_key(session_id), agent_key(agent_id)};
+  std::vector<std::string> args{offer_id, agent_id};
+  auto reply = co_await run("accept", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::decline(const std::string& agent_id, const std::string& offer_id,
+                                              std::string request_id) {
+  const auto session_id = offer_id.substr(0, offer_id.rfind('.'));
+  std::vector<std::string> keys{session_key(session_id), agent_key(agent_id)};
+  std::vector<std::string> args{offer_id, agent_id};
+  auto reply = co_await run("decline", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<v1::SessionState>> engine::end_by_caller(const std::string& session_id,
+                                                                std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{"caller", ""};
+  auto reply = co_await run("end_session", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  v1::SessionState state = v1::SESSION_STATE_UNSPECIFIED;
+  v1::SessionState_Parse(reply->field("state").text, &state);
+  co_return state;
+}
+
+asio::awaitable<result<void>> engine::end_by_lawyer(const std::string& agent_id, const std::string& session_id,
+                                                    std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{"lawyer", agent_id};
+  auto reply = co_await run("end_session", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::wrap_up(const std::string& agent_id, const work_order& order,
+                                              std::string request_id) {
+  if (!known_category(order.category)) co_return make_error_code(errc::unknown_category);
+  std::vector<std::string> keys{session_key(order.session_id), agent_key(agent_id)};
+  std::vector<std::string> args{agent_id, v1::WorkOrderType_Name(order.type), order.category, v1::Outcome_Name(order.outcome), order.note};
+  auto reply = co_await run("wrap_up", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::rate(const std::string& session_id, v1::Rating rating, std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{v1::Rating_Name(rating)};
+  auto reply = co_await run("rate", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<chat_entry>> engine::post_chat(const std::string& session_id, v1::Party from,
+                                                      const std::string& agent_id, const std::string& sender_name,
+                                                      const std::string& text, std::string request_id) {
+  const std::string party = from == v1::LAWYER ? "lawyer" : "caller";
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{party, agent_id, sender_name, text};
+  auto reply = co_await run("chat", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  chat_entry entry;
+  entry.id = reply->field("message_id").text;
+  entry.from = from;
+  entry.sender_name = sender_name;
+  entry.text = text;
+  entry.sent_ms = reply->field("sent_ms").as_integer().value_or(0);
+  co_return entry;
+}
+
+asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1::AgentStatus status,
+                                                 std::string request_id) {
+  for (const auto& skill : agent.skills) {
+    const auto colon = skill.find(':');
+    if (colon == std::string::npos || !known_category(skill.substr(0, colon)))
+      co_return make_error_code(errc::unknown_category);
+    if (!known_language(skill.substr(colon + 1))) co_return make_error_code(errc::unknown_language);
+  }
+  std::vector<std::string> keys{agent_key(agent.id)};
+  std::vector<std::string> args{agent.id, v1::AgentStatus_Name(status), agent.name, join(agent.skills), std::to_string(agent.chat_capacity), "lawyer"};
+  auto reply = co_await run("set_status", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::caller_connection(const std::string& session_id, bool connected) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{"caller", session_id, connected ? "1" : "0"};
+  auto reply = co_await run("connection", std::move(keys), std::move(args), "");
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::agent_connection(const std::string& agent_id, bool connected) {
+  std::vector<std::string> keys{agent_key(agent_id)};
+  std::vector<std::string> args{"agent", agent_id, connected ? "1" : "0"};
+  auto reply = co_await run("connection", std::move(keys), std::move(args), "");
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<int>> engine::sweep() {
+  std::vector<std::string> keys{prefix_ + "deadlines"};
+  std::vector<std::string> args{"100"};
+  auto reply = co_await run("sweep", std::move(keys), std::move(args), "");
+  if (!reply) co_return reply.error();
+  co_return static_cast<int>(reply->field("handled").as_integer().value_or(0));
+}
+
+asio::awaitable<result<session_view>> engine::session(const std::string& session_id) {
+  const std::vector<std::string> keys{session_key(session_id)};
+  auto reply = co_await redis_.eval(scripts_.at("view_session"), keys, settings_);
+  auto ok = checked(std::move(reply));
+  if (!ok) co_return ok.error();
+  auto view = detail::decode_session(*ok);
+  if (!view) co_return make_error_code(errc::session_not_found);
+  co_return std::move(*view);
+}
+
+asio::awaitable<result<agent_view>> engine::agent(const std::string& agent_id) {
+  const std::vector<std::string> keys{agent_key(agent_id)};
+  auto reply = co_await redis_.eval(scripts_.at("view_agent"), keys, settings_);
+  auto ok = checked(std::move(reply));
+  if (!ok) co_return ok.error();
+  auto view = detail::decode_agent(*ok);
+  if (view.id.empty()) view.id = agent_id;
+  co_return view;
+}
+
+asio::awaitable<result<std::vector<chat_entry>>> engine::chat_after(const std::string& session_id,
+                                                                    const std::string& after_id, int limit) {
+  // "(" makes the start exclusive: everything strictly after the last id the client has.
+  const std::string start = after_id.empty() || after_id == "0" ? "-" : "(" + after_id;
+  std::vector<std::string> command{"XRANGE", prefix_ + "chat:" + session_id, start, "+", "COUNT",
+                                   std::to_string(limit)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return make_error_code(errc::bad_request);
+  std::vector<chat_entry> entries;
+  for (const auto& e : reply->elements) entries.push_back(detail::decode_chat_entry(e));
+  co_return entries;
+}
+
+asio::awaitable<result<std::map<std::string, std::int64_t>>> engine::day_counters(const std::string& day) {
+  std::vector<std::string> command{"HGETALL", prefix_ + "stats:" + day};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (!reply->is_array()) co_return make_error_code(errc::unexpected_reply);
+  std::map<std::string, std::int64_t> counters;
+  for (std::size_t i = 0; i + 1 < reply->elements.size(); i += 2)
+    counters[reply->elements[i].text] = reply->elements[i + 1].as_integer().value_or(0);
+  co_return counters;
+}
+
+int engine::estimated_wait_seconds(const session_view& session) const {
+  if (session.position <= 0) return 0;
+  // Each lawyer on duty works through the line at one caller per mean handling time.
+  const double lawyers = std::max(1, session.staffed);
+  return static_cast<int>(std::ceil(session.position * config_.routing.estimated_handle_seconds / lawyers));
+}
+
+std::optional<notification> engine::parse_notification(std::string_view payload) {
+  if (payload.size() < 3 || payload[1] != ':') return std::nullopt;
+  const std::string id(payload.substr(2));
+  switch (payload[0]) {
+    case 's': return notification{notification::kind::session, id};
+    case 'a': return notification{notification::kind::agent, id};
+    case 'q': return notification{notification::kind::queue, id};
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace hotline::queue

@@ -1,0 +1,23 @@
+// The transition table.
+#include "hotline/queue/lifecycle.hpp"
+
+namespace hotline::queue {
+
+bool is_waiting(v1::SessionState state) { return state == v1::QUEUED || state == v1::OFFERED; }
+
+bool is_final(v1::SessionState state) {
+  return state == v1::CLOSED || state == v1::ABANDONED || state == v1::OVERFLOWED || state == v1::TRANSFERRED;
+}
+
+bool can_transition(v1::SessionState from, v1::SessionState to) {
+  switch (from) {
+    case v1::SESSION_STATE_UNSPECIFIED: return to == v1::QUEUED;
+    case v1::QUEUED: return to == v1::OFFERED || to == v1::ABANDONED;
+    case v1::OFFERED: return to == v1::QUEUED || to == v1::CONNECTED || to == v1::ABANDONED;
+    case v1::CONNECTED: return to == v1::WRAP_UP;
+    case v1::WRAP_UP: return to == v1::CLOSED;
+    default: return false;
+  }
+}
+
+}  // namespace hotline::queue

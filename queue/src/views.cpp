@@ -1,0 +1,80 @@
+// Decoding of the view scripts' replies: Redis hashes hold enum names as text.
+#include "views.hpp"
+
+#include <charconv>
+
+namespace hotline::queue::detail {
+namespace {
+
+std::int64_t to_int(const core::redis_value& v) { return v.as_integer().value_or(0); }
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto comma = text.find(',', start);
+    const auto end = comma == std::string::npos ? text.size() : comma;
+    if (end > start) parts.push_back(text.substr(start, end - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::optional<session_view> decode_session(const core::redis_value& flat) {
+  if (!flat.is_array() || flat.elements.empty()) return std::nullopt;
+  session_view s;
+  s.id = flat.field("id").text;
+  v1::SessionState_Parse(flat.field("state").text, &s.state);
+  v1::Channel_Parse(flat.field("channel").text, &s.channel);
+  v1::Priority_Parse(flat.field("priority").text, &s.priority);
+  v1::Rating_Parse(flat.field("rating").text, &s.rating);
+  s.category = flat.field("category").text;
+  s.language = flat.field("language").text;
+  s.token_hash = flat.field("token_hash").text;
+  s.lawyer_id = flat.field("lawyer").text;
+  s.lawyer_name = flat.field("lawyer_name").text;
+  s.offer_id = flat.field("offer_id").text;
+  s.offered_to = flat.field("offered_to").text;
+  s.enqueued_ms = to_int(flat.field("enqueued_ms"));
+  s.answered_ms = to_int(flat.field("answered_ms"));
+  s.offer_expires_ms = to_int(flat.field("offer_expires_ms"));
+  s.position = static_cast<int>(to_int(flat.field("position")));
+  s.staffed = static_cast<int>(to_int(flat.field("staffed")));
+  s.caller_connected = flat.field("caller_connected").text == "1";
+  return s;
+}
+
+agent_view decode_agent(const core::redis_value& reply) {
+  agent_view a;
+  const auto& fields = reply.at(0);
+  a.id = fields.field("id").text;
+  a.name = fields.field("name").text;
+  if (!v1::AgentStatus_Parse(fields.field("status").text, &a.status)) a.status = v1::OFFLINE;
+  a.status_reason = fields.field("status_reason").text;
+  a.skills = split_commas(fields.field("skills").text);
+  a.load = static_cast<int>(to_int(fields.field("load")));
+  a.chat_capacity = static_cast<int>(to_int(fields.field("chat_capacity")));
+  a.misses = static_cast<int>(to_int(fields.field("misses")));
+  if (auto offered = decode_session(reply.at(1)); offered && offered->state == v1::OFFERED && offered->offered_to == a.id)
+    a.offer = std::move(offered);
+  for (const auto& flat : reply.at(2).elements)
+    if (auto s = decode_session(flat)) a.sessions.push_back(std::move(*s));
+  return a;
+}
+
+chat_entry decode_chat_entry(const core::redis_value& entry) {
+  chat_entry c;
+  c.id = entry.at(0).text;
+  const auto& fields = entry.at(1);
+  const auto& from = fields.field("from").text;
+  c.from = from == "caller" ? v1::CALLER : from == "lawyer" ? v1::LAWYER : v1::SYSTEM;
+  c.sender_name = fields.field("name").text;
+  c.text = fields.field("text").text;
+  c.sent_ms = to_int(fields.field("ms"));
+  return c;
+}
+
+}  // namespace hotline::queue::detail

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the system and the tests need; skips what is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
+  libargon2-dev libssl-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev
+  redis-server
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(nodejs npm chromium fonts-noto-cjk)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# node and npm may come from elsewhere than Debian; what counts is that they run.
+if [[ "${1:-}" == "--test" ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+if (( ${#missing[@]} )); then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's redis-server package starts a system service on 6379; we never use it.

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the test configuration (warnings as errors, address and undefined sanitizers) and runs
+# every test through ctest. Extra arguments go to ctest (e.g. -L unit).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/deps.sh" --test
+
+# ccache keyed on paths relative to the checkout, so a fresh clone elsewhere hits the cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=5G
+build="$root/build/test"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOTLINE_WERROR=ON -DHOTLINE_SANITIZE=ON
+cmake --build "$build" -j2
+
+if [[ -f "$root/tests/e2e/package-lock.json" && ! -d "$root/tests/e2e/node_modules/playwright-core" ]]; then
+  (cd "$root/tests/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+ctest --test-dir "$build" --output-on-failure -j2 "$@"

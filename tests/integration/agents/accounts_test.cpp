@@ -1,0 +1,123 @@
+// Accounts, logins and tokens against a real redis-server.
+#include "async.hpp"
+#include "redis_server.hpp"
+
+#include <hotline/agents/accounts.hpp>
+
+using namespace hotline;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+class Accounts : public ::testing::Test {
+ protected:
+  Accounts() : redis(io.get_executor(), options()), accounts(redis, make_config()) { redis.start(); }
+  ~Accounts() override { redis.stop(); }
+
+  static core::redis_options options() {
+    core::redis_options o;
+    o.endpoint = core::redis_endpoint::parse(test::shared_redis().address()).value();
+    return o;
+  }
+  const core::config& make_config() {
+    config.centre.id = test::unique_centre();
+    config.routing.categories = {{"consult.marriage", "婚姻家庭"}, {"consult.labour", "劳动争议"}};
+    config.routing.languages = {{"zh", "普通话"}};
+    return config;
+  }
+  static agents::new_account lawyer(const std::string& name) {
+    agents::new_account a;
+    a.profile.username = name;
+    a.profile.display_name = "张律师";
+    a.profile.role = v1::LAWYER_ROLE;
+    a.profile.categories = {"consult.marriage", "consult.labour"};
+    a.profile.languages = {"zh"};
+    a.password = "long enough password";
+    return a;
+  }
+  void run(asio::awaitable<void> body) { test::run_async(io, std::move(body), 60s); }
+
+  core::config config;
+  asio::io_context io;
+  core::redis_client redis;
+  agents::accounts accounts;
+};
+
+}  // namespace
+
+TEST_F(Accounts, CreateLoginAuthenticateLogout) {
+  run([this]() -> asio::awaitable<void> {
+    auto created = co_await accounts.create(lawyer("zhang"));
+    ASSERT_TRUE(created) << created.error().message();
+    EXPECT_EQ(created->skills(), (std::vector<std::string>{"consult.marriage:zh", "consult.labour:zh"}));
+    auto again = co_await accounts.create(lawyer("zhang"));
+    EXPECT_EQ(again.error(), agents::errc::account_exists);
+
+    auto login = co_await accounts.login("zhang", "long enough password");
+    ASSERT_TRUE(login) << login.error().message();
+    EXPECT_EQ(login->token.size(), 64u) << "256 random bits, hex";
+    EXPECT_GT(login->expires_at_ms, 0);
+    auto who = co_await accounts.authenticate(login->token);
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->username, "zhang");
+    EXPECT_EQ(who->role, v1::LAWYER_ROLE);
+
+    // Only the token's digest is stored.
+    const std::vector<std::string> keys{"KEYS", "{" + config.centre.id + "}:token:*"};
+    auto stored = co_await redis.exec(keys);
+    ASSERT_EQ(stored->elements.size(), 1u);
+    EXPECT_EQ(stored->elements[0].text.find(login->token), std::string::npos);
+
+    ASSERT_TRUE(co_await accounts.logout(login->token));
+    EXPECT_EQ((co_await accounts.authenticate(login->token)).error(), agents::errc::not_authenticated);
+  }());
+}
+
+TEST_F(Accounts, WrongPasswordsAndUnknownUsersLookTheSame) {
+  run([this]() -> asio::awaitable<void> {
+    ASSERT_TRUE(co_await accounts.create(lawyer("li")));
+    EXPECT_EQ((co_await accounts.login("li", "wrong password!")).error(), agents::errc::invalid_credentials);
+    EXPECT_EQ((co_await accounts.login("nobody", "long enough password")).error(), agents::errc::invalid_credentials);
+    EXPECT_EQ((co_await accounts.authenticate("short")).error(), agents::errc::not_authenticated);
+    EXPECT_EQ((co_await accounts.authenticate(std::string(64, 'a'))).error(), agents::errc::not_authenticated);
+  }());
+}
+
+TEST_F(Accounts, ADisabledAccountIsRefusedAtOnce) {
+  run([this]() -> asio::awaitable<void> {
+    ASSERT_TRUE(co_await accounts.create(lawyer("wang")));
+    auto login = co_await accounts.login("wang", "long enough password");
+    ASSERT_TRUE(login);
+    ASSERT_TRUE(co_await accounts.set_disabled("wang", true));
+    EXPECT_EQ((co_await accounts.authenticate(login->token)).error(), agents::errc::account_disabled);
+    EXPECT_EQ((co_await accounts.login("wang", "long enough password")).error(), agents::errc::account_disabled);
+    ASSERT_TRUE(co_await accounts.set_disabled("wang", false));
+    EXPECT_TRUE(co_await accounts.authenticate(login->token));
+  }());
+}
+
+TEST_F(Accounts, BadInputIsRefused) {
+  run([this]() -> asio::awaitable<void> {
+    auto bad_name = lawyer("a b");
+    EXPECT_EQ((co_await accounts.create(bad_name)).error(), agents::errc::bad_username);
+    auto weak = lawyer("weakling");
+    weak.password = "short";
+    EXPECT_EQ((co_await accounts.create(weak)).error(), agents::errc::weak_password);
+    auto skill = lawyer("skilled");
+    skill.profile.categories = {"consult.tax"};
+    EXPECT_EQ((co_await accounts.create(skill)).error(), agents::errc::unknown_skill);
+    ASSERT_TRUE(co_await accounts.create(lawyer("zhao")));
+    const std::vector<std::string> categories{"consult.labour"}, languages{"zh"};
+    ASSERT_TRUE(co_await accounts.set_skills("zhao", categories, languages, 2));
+    auto found = co_await accounts.find("zhao");
+    EXPECT_EQ(found->categories, categories);
+    EXPECT_EQ(found->chat_capacity, 2);
+    EXPECT_EQ((co_await accounts.set_skills("zhao", categories, languages, 0)).error(), agents::errc::bad_capacity);
+    EXPECT_EQ((co_await accounts.set_skills("nobody", categories, languages, 1)).error(),
+              agents::errc::account_not_found);
+    auto all = co_await accounts.list();
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->size(), 1u);
+  }());
+}

@@ -1,0 +1,406 @@
+// The gateway in-process over real sockets, with a real redis-server: HTTP routes and limits,
+// and the caller ⇄ lawyer WebSocket flow in both frame encodings.
+#include "async.hpp"
+#include "redis_server.hpp"
+
+#include <hotline/gateway/frame_codec.hpp>
+#include <hotline/gateway/server.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <fstream>
+
+using namespace hotline;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct http_reply {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+class ws_client {
+ public:
+  explicit ws_client(asio::any_io_executor ex) : ws_(ex) {}
+
+  asio::awaitable<beast::error_code> connect(std::uint16_t port, const std::string& target,
+                                             const std::string& origin = "") {
+    beast::error_code ec;
+    co_await beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                                        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return ec;
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(beast::websocket::stream_base::timeout{5s, 10s, false});
+    ws_.read_message_max(1 << 20);
+    if (!origin.empty())
+      ws_.set_option(beast::websocket::stream_base::decorator(
+          [origin](beast::websocket::request_type& req) { req.set(http::field::origin, origin); }));
+    co_await ws_.async_handshake("127.0.0.1:" + std::to_string(port), target,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec;
+  }
+
+  asio::awaitable<void> send(const std::string& text, bool binary = false) {
+    ws_.binary(binary);
+    co_await ws_.async_write(asio::buffer(text), asio::use_awaitable);
+  }
+
+  /// The next frame; empty when the connection closed.
+  asio::awaitable<std::string> read() {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    co_await ws_.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return std::string();
+    co_return beast::buffers_to_string(buffer.data());
+  }
+
+  /// Reads frames until one decoded as `Frame` satisfies `match`; fails the test after 40 frames or a close.
+  template <class Frame, class Match>
+  asio::awaitable<Frame> read_until(Match match, bool binary = false) {
+    for (int i = 0; i < 40; ++i) {
+      const auto payload = co_await read();
+      if (payload.empty()) break;
+      Frame frame;
+      std::string error;
+      EXPECT_TRUE(gateway::decode_frame(payload, binary ? gateway::frame_encoding::binary : gateway::frame_encoding::json,
+                                        frame, error))
+          << error << ": " << payload;
+      if (match(frame)) co_return frame;
+    }
+    ADD_FAILURE() << "the expected frame did not arrive";
+    co_return Frame{};
+  }
+
+  bool got_binary() const { return ws_.got_binary(); }
+
+ private:
+  beast::websocket::stream<beast::tcp_stream> ws_;
+};
+
+class Gateway : public ::testing::Test {
+ protected:
+  Gateway()
+      : config(make_config()),
+        redis(io.get_executor(), options(), queue::engine::scripts()),
+        engine(redis, config),
+        accounts(redis, config),
+        server(io, config, options(), redis, engine, accounts) {
+    redis.start();
+    port = server.start().value();
+    run([this]() -> asio::awaitable<void> {
+      for (const auto& [name, role] : std::vector<std::pair<std::string, v1::Role>>{
+               {"lawyer1", v1::LAWYER_ROLE}, {"boss", v1::SUPERVISOR}}) {
+        agents::new_account a;
+        a.profile.username = name;
+        a.profile.display_name = name == "lawyer1" ? "张律师" : "主管";
+        a.profile.role = role;
+        a.profile.categories = {"consult.marriage"};
+        a.profile.languages = {"zh"};
+        a.password = "password-" + name;
+        auto created = co_await accounts.create(a);
+        EXPECT_TRUE(created) << created.error().message();
+      }
+      for (int i = 0; i < 100 && !server.subscriber().ready(); ++i) co_await test::sleep_for(10ms);
+    }());
+  }
+  ~Gateway() override {
+    server.stop();
+    redis.stop();
+    io.run_for(200ms);
+    std::filesystem::remove_all(web_root);
+  }
+
+  core::config make_config() {
+    core::config c;
+    c.centre.id = test::unique_centre();
+    c.server.port = 0;
+    c.server.max_body_bytes = 4096;
+    c.routing.categories = {{"consult.marriage", "婚姻家庭"}, {"consult.labour", "劳动争议"}};
+    c.routing.languages = {{"zh", "普通话"}};
+    web_root = std::filesystem::temp_directory_path() / ("hotline-gw-web-" + c.centre.id);
+    std::filesystem::create_directories(web_root);
+    std::ofstream(web_root / "chat.html") << "<!doctype html><title>在线咨询</title>";
+    c.server.web_root = web_root.string();
+    return c;
+  }
+  static core::redis_options options() {
+    core::redis_options o;
+    o.endpoint = core::redis_endpoint::parse(test::shared_redis().address()).value();
+    return o;
+  }
+
+  asio::awaitable<http_reply> request(http::verb method, const std::string& target, const std::string& body = "",
+                                      const std::string& token = "") {
+    beast::tcp_stream stream(co_await asio::this_coro::executor);
+    co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+    http::request<http::string_body> req{method, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    stream.expires_after(10s);
+    co_await http::async_write(stream, req, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    beast::error_code ec;
+    co_await http::async_read(stream, buffer, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return http_reply{res.result_int(), res.body(), std::string(res[http::field::content_type])};
+  }
+
+  asio::awaitable<std::string> login(const std::string& user) {
+    auto reply = co_await request(http::verb::post, "/api/v1/auth/login",
+                                  R"({"username":")" + user + R"(","password":"password-)" + user + R"("})");
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    v1::LoginResponse res;
+    std::string error;
+    EXPECT_TRUE(gateway::decode_frame(reply.body, gateway::frame_encoding::json, res, error)) << error;
+    co_return res.token();
+  }
+
+  asio::awaitable<v1::SummaryReport> summary(const std::string& token) {
+    auto reply = co_await request(http::verb::get, "/api/v1/reports/summary", "", token);
+    EXPECT_EQ(reply.status, 200u) << reply.body;
+    v1::SummaryReport report;
+    std::string error;
+    EXPECT_TRUE(gateway::decode_frame(reply.body, gateway::frame_encoding::json, report, error)) << error;
+    co_return report;
+  }
+
+  void run(asio::awaitable<void> body) { test::run_async(io, std::move(body), 60s); }
+
+  std::filesystem::path web_root;
+  asio::io_context io;
+  core::config config;
+  core::redis_client redis;
+  queue::engine engine;
+  agents::accounts accounts;
+  gateway::server server;
+  std::uint16_t port = 0;
+};
+
+bool is_error(const v1::CallerServerFrame& f, v1::ErrorCode code) { return f.has_error() && f.error().code() == code; }
+
+}  // namespace
+
+TEST_F(Gateway, HealthCatalogStaticFilesAndMetrics) {
+  run([this]() -> asio::awaitable<void> {
+    EXPECT_EQ((co_await request(http::verb::get, "/healthz")).status, 200u);
+    EXPECT_EQ((co_await request(http::verb::get, "/readyz")).status, 200u);
+    auto catalog = co_await request(http::verb::get, "/api/v1/catalog");
+    EXPECT_EQ(catalog.status, 200u);
+    EXPECT_NE(catalog.body.find("婚姻家庭"), std::string::npos) << catalog.body;
+    auto page = co_await request(http::verb::get, "/chat.html");
+    EXPECT_EQ(page.status, 200u);
+    EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+    auto missing = co_await request(http::verb::get, "/../../etc/passwd");
+    EXPECT_EQ(missing.status, 404u);
+    EXPECT_NE(missing.body.find("\"code\":\"NOT_FOUND\""), std::string::npos) << missing.body;
+    auto metrics = co_await request(http::verb::get, "/metrics");
+    EXPECT_NE(metrics.body.find("hotline_http_requests_total "), std::string::npos);
+    EXPECT_NE(metrics.body.find("hotline_redis_up 1"), std::string::npos) << metrics.body;
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/nothing")).status, 404u);
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/auth/login")).status, 405u);
+    EXPECT_EQ((co_await request(http::verb::get, "/ws/caller")).status, 400u);
+  }());
+}
+
+TEST_F(Gateway, LoginAndReportAccessAndErrors) {
+  run([this]() -> asio::awaitable<void> {
+    auto bad = co_await request(http::verb::post, "/api/v1/auth/login", R"({"username":"boss","password":"nope"})");
+    EXPECT_EQ(bad.status, 401u);
+    EXPECT_NE(bad.body.find("\"code\":\"INVALID_CREDENTIALS\""), std::string::npos) << bad.body;
+    auto garbage = co_await request(http::verb::post, "/api/v1/auth/login", "{oops");
+    EXPECT_EQ(garbage.status, 400u);
+    EXPECT_NE(garbage.body.find("\"code\":\"BAD_REQUEST\""), std::string::npos);
+    auto huge = co_await request(http::verb::post, "/api/v1/auth/login", std::string(8000, 'x'));
+    EXPECT_EQ(huge.status, 413u);
+    EXPECT_NE(huge.body.find("\"code\":\"TOO_LARGE\""), std::string::npos) << huge.body;
+
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/reports/summary")).status, 401u);
+    const auto lawyer = co_await login("lawyer1");
+    auto forbidden = co_await request(http::verb::get, "/api/v1/reports/summary", "", lawyer);
+    EXPECT_EQ(forbidden.status, 403u);
+    const auto boss = co_await login("boss");
+    auto csv = co_await request(http::verb::get, "/api/v1/reports/summary?format=csv&groupBy=category", "", boss);
+    EXPECT_EQ(csv.status, 200u);
+    EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+    EXPECT_EQ(csv.body.substr(0, 17), "category,offered,");
+    auto bad_group = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=week", "", boss);
+    EXPECT_EQ(bad_group.status, 400u);
+    auto bad_period = co_await request(http::verb::get, "/api/v1/reports/summary?from=2026-02-30", "", boss);
+    EXPECT_EQ(bad_period.status, 400u);
+  }());
+}
+
+TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller", "http://127.0.0.1:" + std::to_string(port)));
+    co_await caller.send(R"({"chat":{"text":"有人吗"}})");
+    auto early = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_TRUE(is_error(early, v1::NO_SESSION));
+    co_await caller.send(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh"}})");
+    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    EXPECT_EQ(queued.request_id(), "r1");
+    EXPECT_EQ(queued.session().state(), v1::QUEUED);
+    EXPECT_EQ(queued.session().position(), 1);
+    EXPECT_EQ(queued.session().token().size(), 32u);
+    const std::string session_id = queued.session().session_id();
+
+    const auto token = co_await login("lawyer1");
+    ws_client lawyer(ex);
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + token));
+    auto state = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_agent_state(); });
+    EXPECT_EQ(state.agent_state().display_name(), "张律师");
+    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
+    EXPECT_EQ(offer.offer().session_id(), session_id);
+    EXPECT_GT(offer.offer().expires_at_ms(), 0);
+    co_await lawyer.send(R"({"requestId":"a1","accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
+    auto connected = co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    EXPECT_EQ(connected.session().lawyer_name(), "张律师");
+
+    co_await caller.send(R"({"chat":{"text":"我想咨询抚养权"}})");
+    auto at_lawyer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_chat(); });
+    EXPECT_EQ(at_lawyer.chat().text(), "我想咨询抚养权");
+    EXPECT_EQ(at_lawyer.chat().from(), v1::CALLER);
+    co_await lawyer.send(R"({"chat":{"sessionId":")" + session_id + R"(","text":"请问孩子多大了？"}})");
+    auto at_caller = co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_chat() && f.chat().from() == v1::LAWYER; });
+    EXPECT_EQ(at_caller.chat().text(), "请问孩子多大了？");
+    EXPECT_EQ(at_caller.chat().sender_name(), "张律师");
+
+    co_await lawyer.send(R"({"end":{"sessionId":")" + session_id + R"("}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::WRAP_UP; });
+    co_await caller.send(R"({"rate":{"rating":"SATISFIED"}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().rating() == v1::SATISFIED; });
+    co_await lawyer.send(R"({"wrapUp":{"sessionId":")" + session_id +
+                         R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED","note":"已解答"}})");
+    auto closed = co_await lawyer.read_until<v1::AgentServerFrame>(
+        [](auto& f) { return f.has_session_state() && f.session_state().state() == v1::CLOSED; });
+    EXPECT_EQ(closed.session_state().session_id(), session_id);
+
+    auto report = co_await summary(co_await login("boss"));
+    EXPECT_EQ(report.total().offered(), 1);
+    EXPECT_EQ(report.total().answered(), 1);
+    EXPECT_EQ(report.total().abandoned(), 0);
+    EXPECT_DOUBLE_EQ(report.total().answer_rate(), 1.0);
+    EXPECT_DOUBLE_EQ(report.total().satisfaction(), 1.0);
+  }());
+}
+
+TEST_F(Gateway, BinaryFramesGetBinaryReplies) {
+  run([this]() -> asio::awaitable<void> {
+    ws_client caller(co_await asio::this_coro::executor);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    v1::CallerFrame start;
+    start.set_request_id("bin");
+    start.mutable_start()->set_category("consult.marriage");
+    start.mutable_start()->set_language("zh");
+    co_await caller.send(gateway::encode_frame(start, gateway::frame_encoding::binary), true);
+    auto reply = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); }, true);
+    EXPECT_TRUE(caller.got_binary());
+    EXPECT_EQ(reply.request_id(), "bin");
+    EXPECT_EQ(reply.session().state(), v1::QUEUED);
+    co_await caller.send("\x0a\x02\xff\xfe", true);
+    auto bad = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); }, true);
+    EXPECT_EQ(bad.error().code(), v1::BAD_FRAME);
+  }());
+}
+
+TEST_F(Gateway, BadFramesGetStableCodesAndNothingChanges) {
+  run([this]() -> asio::awaitable<void> {
+    ws_client caller(co_await asio::this_coro::executor);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send("{not json");
+    auto bad = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(bad.error().code(), v1::BAD_FRAME);
+    co_await caller.send(R"({"requestId":"x","start":{"category":"consult.tax","language":"zh"}})");
+    auto unknown = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(unknown.error().code(), v1::UNKNOWN_CATEGORY);
+    EXPECT_EQ(unknown.request_id(), "x");
+    co_await caller.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
+    co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    co_await caller.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
+    auto twice = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(twice.error().code(), v1::SESSION_ACTIVE);
+    co_await caller.send(R"({"rate":{"rating":"SATISFIED"}})");
+    auto early = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(early.error().code(), v1::INVALID_STATE);
+
+    auto report = co_await summary(co_await login("boss"));
+    EXPECT_EQ(report.total().offered(), 1) << "only the valid start counted";
+    EXPECT_EQ(report.total().rated(), 0);
+  }());
+}
+
+TEST_F(Gateway, LimitsOriginsAndTokensOnWebSockets) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client foreign(ex);
+    auto refused = co_await foreign.connect(port, "/ws/caller", "http://evil.example");
+    EXPECT_TRUE(refused) << "a foreign origin cannot open a WebSocket";
+
+    ws_client big(ex);
+    ASSERT_FALSE(co_await big.connect(port, "/ws/caller"));
+    co_await big.send(R"({"chat":{"text":")" + std::string(70 * 1024, 'a') + R"("}})");
+    EXPECT_EQ(co_await big.read(), "") << "a message over 64 KiB closes the connection";
+
+    ws_client stranger(ex);
+    ASSERT_FALSE(co_await stranger.connect(port, "/ws/agent?token=not-a-token"));
+    auto denied = co_await stranger.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(denied.error().code(), v1::NOT_AUTHENTICATED);
+    EXPECT_EQ(co_await stranger.read(), "");
+  }());
+}
+
+TEST_F(Gateway, ACallerWhoReconnectsResumesWithoutMissingMessages) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    auto first = std::make_unique<ws_client>(ex);
+    ASSERT_FALSE(co_await first->connect(port, "/ws/caller"));
+    co_await first->send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
+    auto queued = co_await first->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    const auto id = queued.session().session_id();
+    const auto secret = queued.session().token();
+
+    ws_client lawyer(ex);
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
+    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
+    co_await first->read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    co_await lawyer.send(R"({"chat":{"sessionId":")" + id + R"(","text":"第一条"}})");
+    auto one = co_await first->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_chat(); });
+    first.reset();  // the caller's connection drops
+    co_await test::sleep_for(100ms);
+    co_await lawyer.send(R"({"chat":{"sessionId":")" + id + R"(","text":"第二条"}})");
+
+    ws_client again(ex);
+    ASSERT_FALSE(co_await again.connect(port, "/ws/caller"));
+    co_await again.send(R"({"resume":{"sessionId":")" + id + R"(","token":"wrong","lastMessageId":""}})");
+    auto wrong = co_await again.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(wrong.error().code(), v1::SESSION_NOT_FOUND);
+    co_await again.send(R"({"resume":{"sessionId":")" + id + R"(","token":")" + secret + R"(","lastMessageId":")" +
+                        one.chat().message_id() + R"("}})");
+    auto resumed = co_await again.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    EXPECT_EQ(resumed.session().state(), v1::CONNECTED);
+    auto missed = co_await again.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_chat(); });
+    EXPECT_EQ(missed.chat().text(), "第二条");
+  }());
+}

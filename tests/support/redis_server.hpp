@@ -1,0 +1,40 @@
+#pragma once
+// A real redis-server for one test binary: unix socket in a temp dir, no TCP port, stopped by PID.
+// $HOTLINE_TEST_REDIS points the tests at an external server instead.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <sys/types.h>
+
+namespace hotline::test {
+
+class redis_server {
+ public:
+  redis_server();
+  ~redis_server();
+
+  /// "unix:/tmp/…/redis.sock"
+  std::string address() const;
+  void start();
+  void stop();
+  /// Stops the server and starts it again on the same socket (no data kept).
+  void restart();
+  /// SIGSTOP / SIGCONT: a server that keeps its socket open but answers nothing.
+  void pause();
+  void resume();
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+/// The binary's shared server (a gtest Environment starts it once).
+redis_server& shared_redis();
+
+/// A hash tag no other test uses, so tests share the server without FLUSHALL.
+std::string unique_centre();
+
+}  // namespace hotline::test

@@ -1,0 +1,386 @@
+// Shared helpers of the three hotline pages: HTTP + WebSocket wrappers, the catalog,
+// zh-CN labels of the protocol's enums, and small formatting / DOM utilities.
+// Wire format: the proto3 JSON mapping of proto/hotline.proto (int64 values arrive as strings).
+
+// ---- labels of the protocol's enum names ----
+
+export const PRIORITY_OPTIONS = [
+  ['', '无（普通咨询）'],
+  ['ELDERLY', '老年人'],
+  ['DISABLED', '残疾人'],
+  ['MINOR', '未成年人'],
+  ['MIGRANT_WAGES', '农民工讨薪'],
+];
+
+export const PRIORITY_LABELS = {
+  PRIORITY_UNSPECIFIED: '普通',
+  ELDERLY: '老年人',
+  DISABLED: '残疾人',
+  MINOR: '未成年人',
+  MIGRANT_WAGES: '农民工讨薪',
+  URGENT: '紧急',
+};
+
+export const SESSION_STATE_LABELS = {
+  SESSION_STATE_UNSPECIFIED: '未知',
+  QUEUED: '排队中',
+  OFFERED: '正在接通',
+  CONNECTED: '已接通',
+  WRAP_UP: '已结束（整理工单）',
+  CLOSED: '已结束',
+  ABANDONED: '已放弃',
+  OVERFLOWED: '已转留言',
+  TRANSFERRED: '已转接',
+};
+
+export const AGENT_STATUS_LABELS = {
+  AGENT_STATUS_UNSPECIFIED: '未知',
+  AVAILABLE: '在线',
+  AWAY: '离开',
+  OFFLINE: '离线',
+};
+
+export const RATING_OPTIONS = [
+  ['SATISFIED', '满意'],
+  ['BASIC_SATISFIED', '基本满意'],
+  ['DISSATISFIED', '不满意'],
+];
+
+export const WORK_ORDER_TYPE_OPTIONS = [
+  ['CONSULTATION', '咨询'],
+  ['COMPLAINT', '投诉'],
+  ['SUGGESTION', '建议'],
+];
+
+export const OUTCOME_OPTIONS = [
+  ['RESOLVED', '已解答'],
+  ['REFERRED', '引导至其他机构'],
+  ['LEGAL_AID', '转法律援助'],
+  ['FOLLOW_UP', '需后续跟进'],
+];
+
+export const CHANNEL_LABELS = {
+  CHANNEL_UNSPECIFIED: '未知',
+  CHAT: '在线文字',
+  PHONE: '电话',
+};
+
+// ---- HTTP ----
+
+export class ApiError extends Error {
+  constructor(code, message, status) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+// Performs a request and returns the Response once its status is 2xx; otherwise throws an
+// ApiError carrying the server's error.code and error.message.
+export async function request(path, { method = 'GET', body, token, headers = {} } = {}) {
+  const h = { ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (token) h['Authorization'] = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError('NETWORK', '无法连接服务器，请检查网络后重试。', 0);
+  }
+  if (!res.ok) {
+    let code = `HTTP_${res.status}`;
+    let message = `服务器返回错误（HTTP ${res.status}）。`;
+    try {
+      const data = JSON.parse(await res.text());
+      if (data && data.error) {
+        code = data.error.code || code;
+        message = data.error.message || message;
+      }
+    } catch (e) {
+      // not a JSON error body; keep the generic message
+    }
+    throw new ApiError(code, message, res.status);
+  }
+  return res;
+}
+
+export async function api(path, options) {
+  const res = await request(path, options);
+  const text = await res.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ApiError('BAD_RESPONSE', '服务器返回了无法解析的数据。', res.status);
+  }
+}
+
+export function login(username, password) {
+  return api('/api/v1/auth/login', { method: 'POST', body: { username, password } });
+}
+
+let catalogPromise = null;
+
+// The centre's categories and languages, fetched once per page.
+export function loadCatalog() {
+  if (!catalogPromise) {
+    catalogPromise = api('/api/v1/catalog').then((c) => ({
+      centre: c.centre || '',
+      categories: Array.isArray(c.categories) ? c.categories : [],
+      languages: Array.isArray(c.languages) ? c.languages : [],
+    }));
+    catalogPromise.catch(() => {
+      catalogPromise = null; // allow a retry after a failure
+    });
+  }
+  return catalogPromise;
+}
+
+export function nameOf(entries, code) {
+  const e = (entries || []).find((x) => x.code === code);
+  return e ? e.name : code || '—';
+}
+
+// A login kept in sessionStorage (per tab; a reload keeps it, closing the tab forgets it).
+export function authStore(key) {
+  return {
+    load() {
+      try {
+        const v = JSON.parse(sessionStorage.getItem(key) || 'null');
+        if (!v || !v.token) return null;
+        const exp = toNumber(v.expiresAtMs);
+        if (exp && exp <= Date.now()) {
+          sessionStorage.removeItem(key);
+          return null;
+        }
+        return v;
+      } catch (e) {
+        return null;
+      }
+    },
+    save(v) {
+      sessionStorage.setItem(key, JSON.stringify(v));
+    },
+    clear() {
+      sessionStorage.removeItem(key);
+    },
+  };
+}
+
+// ---- WebSocket ----
+
+let requestCounter = 0;
+export function newRequestId() {
+  requestCounter += 1;
+  return `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${requestCounter}`;
+}
+
+export function wsUrl(path) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${path}`;
+}
+
+// A JSON-over-WebSocket connection that reconnects with backoff after an unexpected close.
+// Callbacks: onOpen() after each (re)connect, onFrame(obj) per text frame,
+// onStatus(status) with 'connecting' | 'open' | 'reconnecting' | 'failed' | 'closed'.
+// It gives up ('failed') after maxFailures consecutive attempts that never opened.
+export class JsonSocket {
+  constructor(path, { onOpen, onFrame, onStatus, maxFailures = 8 } = {}) {
+    this.path = path;
+    this.onOpen = onOpen || (() => {});
+    this.onFrame = onFrame || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.maxFailures = maxFailures;
+    this.ws = null;
+    this.failures = 0;
+    this.everOpened = false;
+    this.stopped = false;
+    this.timer = null;
+  }
+
+  get isOpen() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  connect() {
+    this.stopped = false;
+    this.failures = 0;
+    this.everOpened = false;
+    this.open();
+  }
+
+  open() {
+    clearTimeout(this.timer);
+    this.onStatus(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
+    let opened = false;
+    let ws;
+    try {
+      ws = new WebSocket(wsUrl(this.path));
+    } catch (e) {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      opened = true;
+      this.everOpened = true;
+      this.failures = 0;
+      this.onStatus('open');
+      this.onOpen();
+    });
+    ws.addEventListener('message', (ev) => {
+      if (typeof ev.data !== 'string') return; // binary frames carry protobuf; this page speaks JSON
+      let frame;
+      try {
+        frame = JSON.parse(ev.data);
+      } catch (e) {
+        console.warn('unparseable frame', ev.data);
+        return;
+      }
+      this.onFrame(frame);
+    });
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped) {
+        this.onStatus('closed');
+        return;
+      }
+      if (!opened) this.failures += 1;
+      this.scheduleRetry();
+    });
+  }
+
+  scheduleRetry() {
+    if (this.failures >= this.maxFailures) {
+      this.stopped = true;
+      this.onStatus('failed');
+      return;
+    }
+    this.onStatus('reconnecting');
+    const delay = Math.min(10000, 500 * 2 ** Math.min(this.failures, 5));
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  // Sends one frame; returns false when the connection is not open.
+  send(frame) {
+    if (!this.isOpen) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  close() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+      this.onStatus('closed');
+    }
+  }
+}
+
+// ---- numbers, times, message ids ----
+
+export function toNumber(v) {
+  if (v === undefined || v === null || v === '') return 0;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+// Rates are fractions 0..1 and absent when their denominator is zero.
+export function formatPercent(v) {
+  if (v === undefined || v === null || v === '' || !Number.isFinite(Number(v))) return '—';
+  return `${(Number(v) * 100).toFixed(1)}%`;
+}
+
+export function formatCount(v) {
+  if (v === undefined || v === null || v === '') return '—';
+  return toNumber(v).toLocaleString('zh-CN');
+}
+
+export function formatDuration(totalSeconds) {
+  const s = Math.max(0, Math.round(totalSeconds));
+  if (s < 60) return `${s} 秒`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} 分 ${s % 60} 秒`;
+  return `${Math.floor(m / 60)} 小时 ${m % 60} 分`;
+}
+
+export function formatClock(ms) {
+  const n = toNumber(ms);
+  if (!n) return '';
+  const d = new Date(n);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+// Transcript ids are Redis stream ids "<ms>-<seq>"; order them numerically.
+export function compareMessageIds(a, b) {
+  const [am, as = '0'] = String(a || '0-0').split('-');
+  const [bm, bs = '0'] = String(b || '0-0').split('-');
+  const d = toNumber(am) - toNumber(bm);
+  if (d !== 0) return d < 0 ? -1 : 1;
+  const e = toNumber(as) - toNumber(bs);
+  return e < 0 ? -1 : e > 0 ? 1 : 0;
+}
+
+// ---- DOM ----
+
+// el('button', {class: 'x', dataset: {k: 'v'}, onclick: fn}, 'text', child…) — text is never parsed as HTML.
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
+    else if (k === 'text') node.textContent = v;
+    else if (v === true) node.setAttribute(k, '');
+    else node.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+export function fillSelect(select, options, { placeholder } = {}) {
+  select.replaceChildren();
+  if (placeholder) select.append(el('option', { value: '' }, placeholder));
+  for (const [value, label] of options) select.append(el('option', { value }, label));
+}
+
+export function show(node, visible) {
+  if (node) node.hidden = !visible;
+}
+
+// A message banner (role=alert for errors) that can be shown and cleared.
+export function banner(node) {
+  return {
+    error(message) {
+      node.textContent = message;
+      node.className = 'banner banner-error';
+      node.setAttribute('role', 'alert');
+      node.hidden = false;
+    },
+    info(message) {
+      node.textContent = message;
+      node.className = 'banner banner-info';
+      node.setAttribute('role', 'status');
+      node.hidden = false;
+    },
+    clear() {
+      node.textContent = '';
+      node.hidden = true;
+    },
+  };
+}
