@@ -76,8 +76,8 @@ TEST_F(Accounts, CreateLoginAuthenticateLogout) {
 
 TEST_F(Accounts, WrongPasswordsAndUnknownUsersLookTheSame) {
   run([this]() -> asio::awaitable<void> {
-    ASSERT_TRUE(co_await accounts.create(lawyer("li")));
-    EXPECT_EQ((co_await accounts.login("li", "wrong password!")).error(), agents::errc::invalid_credentials);
+    ASSERT_TRUE(co_await accounts.create(lawyer("liwei")));
+    EXPECT_EQ((co_await accounts.login("liwei", "wrong password!")).error(), agents::errc::invalid_credentials);
     EXPECT_EQ((co_await accounts.login("nobody", "long enough password")).error(), agents::errc::invalid_credentials);
     EXPECT_EQ((co_await accounts.authenticate("short")).error(), agents::errc::not_authenticated);
     EXPECT_EQ((co_await accounts.authenticate(std::string(64, 'a'))).error(), agents::errc::not_authenticated);

@@ -354,7 +354,8 @@ TEST_F(QueueScripts, TheDayCountersBalanceInTheSummary) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
     const auto today = core::day_string(core::local_day_number(now, 480));
-    stats::day_counters day{today, co_await today_counters()};
+    auto counters = co_await today_counters();
+    stats::day_counters day{today, std::move(counters)};
     auto report = stats::summarize({day}, {config.centre.id, today, today, stats::group_by::day, 480, 15, 5});
     ASSERT_TRUE(report) << report.error().message();
     EXPECT_EQ(report->total().offered(), 3);

@@ -7,7 +7,7 @@ using hotline::core::mask_phone_numbers;
 
 TEST(Log, MasksMobileNumbers) {
   EXPECT_EQ(mask_phone_numbers("caller 13812345678 joined"), "caller 138****5678 joined");
-  EXPECT_EQ(mask_phone_numbers("+8613812345678"), "+86*******5678");
+  EXPECT_EQ(mask_phone_numbers("+8613812345678"), "+861******5678");
 }
 
 TEST(Log, MasksLandlinesAndKeepsShortNumbers) {
