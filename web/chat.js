@@ -2,6 +2,7 @@
 // lawyer, rate the answer. Talks to /ws/caller; survives a reload by resuming with the
 // session token kept in sessionStorage.
 import {
+  errorText,
   JsonSocket, PRIORITY_OPTIONS, RATING_OPTIONS, SESSION_STATE_LABELS, banner, compareMessageIds,
   el, fillSelect, formatClock, formatDuration, loadCatalog, nameOf, newRequestId, show, toNumber,
 } from './common.js';
@@ -206,7 +207,7 @@ function showMessage(m) {
 function onError(frame) {
   const { code = '', message = '' } = frame.error || {};
   const rid = frame.requestId || '';
-  const text = message || code || '服务器返回了错误。';
+  const text = errorText(code, message);
   if (S.pending && (!rid || rid === S.pending.requestId)) {
     const kind = S.pending.kind;
     S.pending = null;

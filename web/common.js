@@ -76,6 +76,37 @@ export class ApiError extends Error {
   }
 }
 
+// Chinese wording of the server's stable error codes; the server's own message follows in brackets
+// so that support staff can match it to the logs.
+const ERROR_TEXT = {
+  BAD_FRAME: '请求格式有误',
+  BAD_REQUEST: '请求内容不完整或有误',
+  UNKNOWN_CATEGORY: '没有这个咨询类别',
+  UNKNOWN_LANGUAGE: '没有这个服务语言',
+  NOT_AUTHENTICATED: '尚未登录或登录已过期',
+  FORBIDDEN: '此账号无权进行该操作',
+  INVALID_CREDENTIALS: '用户名或密码错误',
+  ACCOUNT_DISABLED: '此账号已停用',
+  SESSION_NOT_FOUND: '找不到该会话',
+  INVALID_STATE: '当前状态下不能进行该操作',
+  OFFER_GONE: '该来电已被接起、撤回或超时',
+  ALREADY_RATED: '已经评价过了',
+  NO_SESSION: '请先开始咨询',
+  SESSION_ACTIVE: '已有进行中的咨询',
+  TOO_LARGE: '内容过长',
+  ORIGIN_FORBIDDEN: '来源页面不被允许',
+  NOT_FOUND: '找不到请求的内容',
+  STORE_UNAVAILABLE: '系统繁忙，请稍后重试',
+  INTERNAL: '系统内部错误',
+  BALANCE_VIOLATION: '报表数据不平衡，已拒绝输出',
+};
+
+export function errorText(code, message) {
+  const zh = ERROR_TEXT[code];
+  if (zh && message) return `${zh}（${message}）`;
+  return zh || message || code || '服务器返回了错误。';
+}
+
 // Performs a request and returns the Response once its status is 2xx; otherwise throws an
 // ApiError carrying the server's error.code and error.message.
 export async function request(path, { method = 'GET', body, token, headers = {} } = {}) {
@@ -105,7 +136,7 @@ export async function request(path, { method = 'GET', body, token, headers = {} 
     } catch (e) {
       // not a JSON error body; keep the generic message
     }
-    throw new ApiError(code, message, res.status);
+    throw new ApiError(code, errorText(code, message), res.status);
   }
   return res;
 }

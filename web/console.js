@@ -2,6 +2,7 @@
 // sessions at once, and fill each session's work order (工单) after it ends.
 // Driven by /ws/agent?token=…; the agentState frame carries the whole state.
 import {
+  errorText,
   AGENT_STATUS_LABELS, CHANNEL_LABELS, JsonSocket, OUTCOME_OPTIONS, PRIORITY_LABELS,
   SESSION_STATE_LABELS, WORK_ORDER_TYPE_OPTIONS, authStore, banner, compareMessageIds, el,
   fillSelect, formatClock, formatDuration, loadCatalog, login, nameOf, newRequestId, show, toNumber,
@@ -217,7 +218,7 @@ function onChat(m) {
 function onError(frame) {
   const { code = '', message = '' } = frame.error || {};
   const rid = frame.requestId || '';
-  const text = message || code || '服务器返回了错误。';
+  const text = errorText(code, message);
   if (code === 'NOT_AUTHENTICATED') {
     logout(`登录已失效：${text}`);
     return;

@@ -4,6 +4,7 @@
 #include "hotline/agents/password.hpp"
 
 #include <hotline/core/ids.hpp>
+#include <hotline/core/text.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -17,24 +18,6 @@ namespace asio = boost::asio;
 
 // Command lists are named variables, never braced lists inside co_await: GCC 12 miscompiles those.
 namespace {
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) parts.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return parts;
-}
 
 bool valid_username(const std::string& name) {
   if (name.size() < 3 || name.size() > 32) return false;
@@ -54,8 +37,8 @@ account decode_account(const core::redis_value& flat) {
   a.display_name = flat.field("display_name").text;
   v1::Role_Parse(flat.field("role").text, &a.role);
   a.disabled = flat.field("disabled").text == "1";
-  a.categories = split(flat.field("categories").text);
-  a.languages = split(flat.field("languages").text);
+  a.categories = core::split_list(flat.field("categories").text);
+  a.languages = core::split_list(flat.field("languages").text);
   a.chat_capacity = static_cast<int>(flat.field("chat_capacity").as_integer().value_or(3));
   return a;
 }
@@ -121,7 +104,7 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
   std::vector<std::string> command{"EVAL", create_script, "2", account_key(p.username), prefix_ + "accounts",
                                    "username", p.username, "display_name", p.display_name.empty() ? p.username : p.display_name,
                                    "role", v1::Role_Name(p.role), "password_hash", *hashed, "disabled", "0",
-                                   "categories", join(p.categories), "languages", join(p.languages),
+                                   "categories", core::join_list(p.categories), "languages", core::join_list(p.languages),
                                    "chat_capacity", std::to_string(p.chat_capacity),
                                    "created_ms", std::to_string(now_ms())};
   auto reply = co_await redis_.exec(std::move(command));
@@ -169,8 +152,8 @@ asio::awaitable<result<void>> accounts::set_skills(const std::string& username,
   if (chat_capacity < 1 || chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
   auto existing = co_await find(username);
   if (!existing) co_return existing.error();
-  std::vector<std::string> command{"HSET", account_key(username), "categories", join(categories),
-                                   "languages", join(languages), "chat_capacity", std::to_string(chat_capacity)};
+  std::vector<std::string> command{"HSET", account_key(username), "categories", core::join_list(categories),
+                                   "languages", core::join_list(languages), "chat_capacity", std::to_string(chat_capacity)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   co_return result<void>{};

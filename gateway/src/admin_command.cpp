@@ -3,10 +3,8 @@
 
 #include <hotline/agents/accounts.hpp>
 #include <hotline/agents/password.hpp>
+#include <hotline/core/text.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include <iostream>
 
@@ -15,24 +13,6 @@ namespace hotline::gateway {
 namespace asio = boost::asio;
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
 
 std::optional<v1::Role> parse_role(const std::string& text) {
   if (text == "LAWYER") return v1::LAWYER_ROLE;
@@ -48,7 +28,8 @@ int fail(const std::string& message) {
   return 1;
 }
 
-asio::awaitable<int> run_admin(const cli_args& args, agents::accounts& accounts, const core::config& config) {
+asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, const core::config& config) {
+  agents::accounts accounts(redis, config);
   const std::string verb = args.positional.size() > 1 ? args.positional[1] : "";
   const auto username = args.option("username").value_or("");
   if (verb == "list") {
@@ -56,7 +37,7 @@ asio::awaitable<int> run_admin(const cli_args& args, agents::accounts& accounts,
     if (!all) co_return fail(all.error().message());
     for (const auto& a : *all)
       std::cout << a.username << "\t" << role_name(a.role) << "\t" << a.display_name << "\t"
-                << (a.disabled ? "disabled" : "active") << "\t" << join(a.categories) << "\t" << join(a.languages)
+                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\t" << core::join_list(a.languages)
                 << "\tchats " << a.chat_capacity << "\n";
     co_return 0;
   }
@@ -68,8 +49,8 @@ asio::awaitable<int> run_admin(const cli_args& args, agents::accounts& accounts,
     request.profile.username = username;
     request.profile.display_name = args.option("name").value_or(username);
     request.profile.role = *role;
-    request.profile.categories = split_list(args.option("categories").value_or(""));
-    request.profile.languages = split_list(args.option("languages").value_or(""));
+    request.profile.categories = core::split_list(args.option("categories").value_or(""));
+    request.profile.languages = core::split_list(args.option("languages").value_or(""));
     request.profile.chat_capacity =
         std::atoi(args.option("chat-capacity").value_or(std::to_string(config.routing.default_chat_capacity)).c_str());
     const bool generated = !args.option("password");
@@ -87,10 +68,14 @@ asio::awaitable<int> run_admin(const cli_args& args, agents::accounts& accounts,
     co_return 0;
   }
   if (verb == "set-skills") {
-    const int capacity =
-        std::atoi(args.option("chat-capacity").value_or(std::to_string(config.routing.default_chat_capacity)).c_str());
-    auto done = co_await accounts.set_skills(username, split_list(args.option("categories").value_or("")),
-                                             split_list(args.option("languages").value_or("")), capacity);
+    // What is not given stays as it is.
+    auto current = co_await accounts.find(username);
+    if (!current) co_return fail(current.error().message());
+    const int capacity = args.option("chat-capacity") ? std::atoi(args.option("chat-capacity")->c_str())
+                                                      : current->chat_capacity;
+    auto categories = args.option("categories") ? core::split_list(*args.option("categories")) : current->categories;
+    auto languages = args.option("languages") ? core::split_list(*args.option("languages")) : current->languages;
+    auto done = co_await accounts.set_skills(username, categories, languages, capacity);
     if (!done) co_return fail(done.error().message());
     std::cout << username << " skills updated\n";
     co_return 0;
@@ -101,22 +86,7 @@ asio::awaitable<int> run_admin(const cli_args& args, agents::accounts& accounts,
 }  // namespace
 
 int admin_command(const cli_args& args, const core::config& config) {
-  asio::io_context io;
-  auto options = redis_options_for(config, config.redis.address);
-  options.name = "admin";
-  core::redis_client redis(io.get_executor(), options);
-  agents::accounts accounts(redis, config);
-  redis.start();
-  int status = 1;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        status = co_await run_admin(args, accounts, config);
-        redis.stop();
-      },
-      asio::detached);
-  io.run();
-  return status;
+  return with_redis(config, "admin", [&](core::redis_client& redis) { return run_admin(args, redis, config); });
 }
 
 }  // namespace hotline::gateway

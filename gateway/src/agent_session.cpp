@@ -132,6 +132,13 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
     case v1::AgentFrame::FRAME_NOT_SET: send_error(rid, v1::BAD_FRAME, "the frame names no operation"); co_return;
   }
   if (failed) send_error(rid, failed);
+  else acknowledge(rid);
+}
+
+void agent_session::acknowledge(const std::string& request_id) {
+  if (request_id.empty()) return;
+  pending_acks_.push_back(request_id);
+  refresh();
 }
 
 asio::awaitable<void> agent_session::set_status(const std::string& request_id, v1::AgentStatus status) {
@@ -155,6 +162,7 @@ asio::awaitable<void> agent_session::set_status(const std::string& request_id, v
                                account_->chat_capacity};
   auto changed = co_await context_.queue.set_status(profile, status, scoped(request_id));
   if (!changed) send_error(request_id, changed.error());
+  else acknowledge(request_id);
 }
 
 asio::awaitable<void> agent_session::on_refresh() {
@@ -181,9 +189,14 @@ asio::awaitable<void> agent_session::on_refresh() {
   }
   last_offer_id_ = view->offer ? view->offer->offer_id : "";
 
-  if (auto bytes = state.SerializeAsString(); bytes != last_state_) {
+  const auto acks = std::exchange(pending_acks_, {});
+  if (auto bytes = state.SerializeAsString(); bytes != last_state_ || !acks.empty()) {
     last_state_ = std::move(bytes);
-    send(state_frame);
+    if (acks.empty()) send(state_frame);
+    for (const auto& rid : acks) {
+      state_frame.set_request_id(rid);
+      send(state_frame);
+    }
   }
 
   // Sessions that closed since the last look are no longer in the view: report their last state once.

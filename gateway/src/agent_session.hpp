@@ -24,6 +24,8 @@ class agent_session final : public ws_session {
 
   boost::asio::awaitable<void> set_status(const std::string& request_id, v1::AgentStatus status);
   std::string scoped(const std::string& request_id) const;
+  /// A request that succeeded is answered by the next agentState frame, which carries its id.
+  void acknowledge(const std::string& request_id);
 
   std::string token_;
   std::optional<agents::account> account_;
@@ -31,6 +33,7 @@ class agent_session final : public ws_session {
   std::string last_offer_id_;
   std::map<std::string, std::string> last_message_ids_;  ///< per followed session
   std::map<std::string, std::string> last_session_states_;
+  std::vector<std::string> pending_acks_;
 };
 
 }  // namespace hotline::gateway

@@ -78,6 +78,7 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       }
       auto posted = co_await queue.post_chat(session_id_, v1::CALLER, "", "", text, scoped(rid));
       if (!posted) send_error(rid, posted.error());
+      else acknowledge(rid);
       co_return;
     }
     case v1::CallerFrame::kRate: {
@@ -87,11 +88,13 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       }
       auto rated = co_await queue.rate(session_id_, frame.rate().rating(), scoped(rid));
       if (!rated) send_error(rid, rated.error());
+      else acknowledge(rid);
       co_return;
     }
     case v1::CallerFrame::kEnd: {
       auto ended = co_await queue.end_by_caller(session_id_, scoped(rid));
       if (!ended) send_error(rid, ended.error());
+      else acknowledge(rid);
       co_return;
     }
     default: co_return;
@@ -134,6 +137,10 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
     co_return;
   }
   auto found = co_await context_.queue.session(resume.session_id());
+  if (!found && found.error() != queue::errc::session_not_found) {
+    send_error(request_id, found.error());  // Redis away: the token may still be good, keep it
+    co_return;
+  }
   // A wrong token looks exactly like a missing session: ids cannot be probed.
   if (!found || !same_secret(found->token_hash, core::sha256_hex(resume.token()))) {
     send_error(request_id, v1::SESSION_NOT_FOUND, "no such session, or the token does not match");
@@ -147,6 +154,12 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
   }
   follow(*found);
   send_update(*found, request_id, "");
+  refresh();
+}
+
+void caller_session::acknowledge(const std::string& request_id) {
+  if (request_id.empty()) return;
+  pending_acks_.push_back(request_id);
   refresh();
 }
 
@@ -174,9 +187,14 @@ asio::awaitable<void> caller_session::on_refresh() {
   v1::CallerServerFrame frame;
   *frame.mutable_session() = to_update(*session, context_.queue);
   last_state_ = session->state;
-  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_) {
+  const auto acks = std::exchange(pending_acks_, {});
+  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_ || !acks.empty()) {
     last_update_ = std::move(bytes);
-    send(frame);
+    if (acks.empty()) send(frame);
+    for (const auto& rid : acks) {
+      frame.set_request_id(rid);
+      send(frame);
+    }
   }
   auto chats = co_await context_.queue.chat_after(session_id_, last_message_id_);
   if (!chats) co_return;

@@ -24,11 +24,14 @@ class caller_session final : public ws_session {
   void follow(const queue::session_view& session);
   void send_update(const queue::session_view& session, const std::string& request_id, const std::string& token);
   std::string scoped(const std::string& request_id) const;
+  /// A request that succeeded is answered by the next session frame, which carries its id.
+  void acknowledge(const std::string& request_id);
 
   std::string session_id_;
   std::string last_message_id_;
   std::string last_update_;  ///< the last session frame sent, to push only changes
   v1::SessionState last_state_ = v1::SESSION_STATE_UNSPECIFIED;
+  std::vector<std::string> pending_acks_;
 };
 
 }  // namespace hotline::gateway

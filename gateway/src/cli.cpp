@@ -3,6 +3,10 @@
 
 #include <hotline/core/embedded_redis.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -71,6 +75,25 @@ core::redis_options redis_options_for(const core::config& config, const std::str
   options.request_timeout = std::chrono::milliseconds(config.redis.request_timeout_ms);
   options.connect_timeout = std::chrono::milliseconds(config.redis.connect_timeout_ms);
   return options;
+}
+
+int with_redis(const core::config& config, const std::string& name,
+               const std::function<boost::asio::awaitable<int>(core::redis_client&)>& body) {
+  boost::asio::io_context io;
+  auto options = redis_options_for(config, config.redis.address);
+  options.name = name;
+  core::redis_client redis(io.get_executor(), options);
+  redis.start();
+  int status = 1;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        status = co_await body(redis);
+        redis.stop();
+      },
+      boost::asio::detached);
+  io.run();
+  return status;
 }
 
 }  // namespace hotline::gateway

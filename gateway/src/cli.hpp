@@ -5,6 +5,9 @@
 #include <hotline/core/config.hpp>
 #include <hotline/core/redis_client.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +32,10 @@ boost::system::result<core::config, std::string> effective_config(const cli_args
 /// Where an already running system's Redis is: the configured address, else the embedded
 /// server's socket under the data directory.
 core::redis_options redis_options_for(const core::config& config, const std::string& address);
+
+/// Runs `body` against the running system's Redis (see redis_options_for) and returns its exit status.
+int with_redis(const core::config& config, const std::string& name,
+               const std::function<boost::asio::awaitable<int>(core::redis_client&)>& body);
 
 int serve_command(const cli_args& args, const core::config& config);
 int admin_command(const cli_args& args, const core::config& config);

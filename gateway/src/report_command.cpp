@@ -4,15 +4,28 @@
 
 #include <hotline/stats/report_format.hpp>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include <iostream>
 
 namespace hotline::gateway {
 
-namespace asio = boost::asio;
+namespace {
+
+boost::asio::awaitable<int> print_report(const cli_args& args, const core::config& config, core::redis_client& redis,
+                                         stats::group_by by, std::string format) {
+  queue::engine queue(redis, config);
+  auto report = co_await summary_report(queue, config, args.option("from").value_or(""),
+                                        args.option("to").value_or(""), by);
+  if (!report) {
+    std::cerr << "hotline report: " << report.error().message() << "\n";
+    co_return 1;
+  }
+  std::cout << (format == "json"  ? stats::to_json(*report) + "\n"
+                : format == "csv" ? stats::to_csv(*report)
+                                  : stats::to_text(*report));
+  co_return 0;
+}
+
+}  // namespace
 
 int report_command(const cli_args& args, const core::config& config) {
   const auto by = stats::parse_group_by(args.option("group-by").value_or("day"));
@@ -21,31 +34,8 @@ int report_command(const cli_args& args, const core::config& config) {
     std::cerr << "hotline report: --group-by day|category|channel, --format text|json|csv\n";
     return 2;
   }
-  asio::io_context io;
-  auto options = redis_options_for(config, config.redis.address);
-  options.name = "report";
-  core::redis_client redis(io.get_executor(), options);
-  queue::engine queue(redis, config);
-  redis.start();
-  int status = 1;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        auto report = co_await summary_report(queue, config, args.option("from").value_or(""),
-                                              args.option("to").value_or(""), *by);
-        redis.stop();
-        if (!report) {
-          std::cerr << "hotline report: " << report.error().message() << "\n";
-          co_return;
-        }
-        std::cout << (format == "json" ? stats::to_json(*report) + "\n"
-                      : format == "csv" ? stats::to_csv(*report)
-                                        : stats::to_text(*report));
-        status = 0;
-      },
-      asio::detached);
-  io.run();
-  return status;
+  return with_redis(config, "report",
+                    [&](core::redis_client& redis) { return print_report(args, config, redis, *by, format); });
 }
 
 }  // namespace hotline::gateway

@@ -97,19 +97,20 @@ asio::awaitable<http_response> logout(gateway_context& context, const http_reque
   co_return make_response(request, http::status::ok, "{}", "application/json");
 }
 
+void copy_entries(const std::vector<core::catalog_entry>& from,
+                  google::protobuf::RepeatedPtrField<v1::CatalogEntry>& to) {
+  for (const auto& entry : from) {
+    auto* e = to.Add();
+    e->set_code(entry.code);
+    e->set_name(entry.name);
+  }
+}
+
 http_response catalog(gateway_context& context, const http_request& request) {
   v1::Catalog out;
   out.set_centre(context.config.centre.id);
-  for (const auto& c : context.config.routing.categories) {
-    auto* e = out.add_categories();
-    e->set_code(c.code);
-    e->set_name(c.name);
-  }
-  for (const auto& l : context.config.routing.languages) {
-    auto* e = out.add_languages();
-    e->set_code(l.code);
-    e->set_name(l.name);
-  }
+  copy_entries(context.config.routing.categories, *out.mutable_categories());
+  copy_entries(context.config.routing.languages, *out.mutable_languages());
   return json_response(request, out);
 }
 

@@ -201,11 +201,14 @@ end
 
 local function abandon(sid, s, now, reason)
   local aid = s.offered_to
-  redis.call('HSET', session_key(sid), 'state', 'ABANDONED', 'ended_ms', now, 'offer_id', '', 'offered_to', '',
+  -- A caller whose connection dropped left when it dropped, not when the grace period ran out.
+  local left = now
+  if reason == 'caller_gone' and tonumber(s.caller_left_ms or '') then left = tonumber(s.caller_left_ms) end
+  redis.call('HSET', session_key(sid), 'state', 'ABANDONED', 'ended_ms', left, 'offer_id', '', 'offered_to', '',
     'end_reason', reason)
   redis.call('ZREM', P .. 'queue:' .. s.skill, sid)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid)
-  local waited = now - tonumber(s.enqueued_ms)
+  local waited = left - tonumber(s.enqueued_ms)
   count(s, 'abandoned')
   if waited < S.short_ms then count(s, 'short_abandoned') end
   count(s, 'waiting', -1)

@@ -9,7 +9,7 @@ return once(function()
   if kind == 'caller' then
     local state = redis.call('HGET', KEYS[1], 'state')
     if not state then return fail('SESSION_NOT_FOUND', 'no such session') end
-    redis.call('HSET', KEYS[1], 'caller_connected', connected and 1 or 0)
+    redis.call('HSET', KEYS[1], 'caller_connected', connected and 1 or 0, 'caller_left_ms', connected and '' or now)
     local live = state == 'QUEUED' or state == 'OFFERED' or state == 'CONNECTED'
     if connected or not live then
       redis.call('ZREM', P .. 'deadlines', deadline)
@@ -21,7 +21,7 @@ return once(function()
     end
     return {'state', state}
   end
-  if redis.call('EXISTS', KEYS[1]) == 0 then return {'connections', '0'} end
+  -- Counted even before the lawyer's first status change, so a second tab closing cannot sign out the first.
   local n = redis.call('HINCRBY', KEYS[1], 'connections', connected and 1 or -1)
   if n < 0 then
     redis.call('HSET', KEYS[1], 'connections', 0)

@@ -1,7 +1,7 @@
 -- A caller joins the queue: NEW → QUEUED (and at once → OFFERED when a qualified lawyer is ready).
 -- KEYS[1] {c}:session:<sid>
 -- ARGV[9] sid  ARGV[10] token_hash  ARGV[11] channel  ARGV[12] category  ARGV[13] language
--- ARGV[14] priority  ARGV[15] boost_ms  ARGV[16] contact (masked)  ARGV[17] node
+-- ARGV[14] priority  ARGV[15] boost_ms  ARGV[16] contact (kept for a callback; logs mask it)  ARGV[17] node
 -- Returns {state, position}.
 return once(function()
   local sid, token_hash, channel, category, language = A[1], A[2], A[3], A[4], A[5]

@@ -5,6 +5,7 @@
 #include "views.hpp"
 
 #include <hotline/core/ids.hpp>
+#include <hotline/core/text.hpp>
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -23,15 +24,6 @@ namespace {
 
 bool retryable(const boost::system::error_code& ec) {
   return ec == core::errc::timeout || ec == core::errc::connection_lost || ec == core::errc::not_connected;
-}
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += ',';
-    out += p;
-  }
-  return out;
 }
 
 result<core::redis_value> checked(result<core::redis_value> reply) {
@@ -190,7 +182,7 @@ asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1:
     if (!known_language(skill.substr(colon + 1))) co_return make_error_code(errc::unknown_language);
   }
   std::vector<std::string> keys{agent_key(agent.id)};
-  std::vector<std::string> args{agent.id, v1::AgentStatus_Name(status), agent.name, join(agent.skills), std::to_string(agent.chat_capacity), "lawyer"};
+  std::vector<std::string> args{agent.id, v1::AgentStatus_Name(status), agent.name, core::join_list(agent.skills), std::to_string(agent.chat_capacity), "lawyer"};
   auto reply = co_await run("set_status", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};

@@ -1,25 +1,12 @@
 // Decoding of the view scripts' replies: Redis hashes hold enum names as text.
 #include "views.hpp"
 
-#include <charconv>
+#include <hotline/core/text.hpp>
 
 namespace hotline::queue::detail {
 namespace {
 
 std::int64_t to_int(const core::redis_value& v) { return v.as_integer().value_or(0); }
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) parts.push_back(text.substr(start, end - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return parts;
-}
 
 }  // namespace
 
@@ -54,7 +41,7 @@ agent_view decode_agent(const core::redis_value& reply) {
   a.name = fields.field("name").text;
   if (!v1::AgentStatus_Parse(fields.field("status").text, &a.status)) a.status = v1::OFFLINE;
   a.status_reason = fields.field("status_reason").text;
-  a.skills = split_commas(fields.field("skills").text);
+  a.skills = core::split_list(fields.field("skills").text);
   a.load = static_cast<int>(to_int(fields.field("load")));
   a.chat_capacity = static_cast<int>(to_int(fields.field("chat_capacity")));
   a.misses = static_cast<int>(to_int(fields.field("misses")));

@@ -285,11 +285,15 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
     co_await lawyer.send(R"({"end":{"sessionId":")" + session_id + R"("}})");
     co_await caller.read_until<v1::CallerServerFrame>(
         [](auto& f) { return f.has_session() && f.session().state() == v1::WRAP_UP; });
-    co_await caller.send(R"({"rate":{"rating":"SATISFIED"}})");
-    co_await caller.read_until<v1::CallerServerFrame>(
-        [](auto& f) { return f.has_session() && f.session().rating() == v1::SATISFIED; });
-    co_await lawyer.send(R"({"wrapUp":{"sessionId":")" + session_id +
+    co_await caller.send(R"({"requestId":"rate1","rate":{"rating":"SATISFIED"}})");
+    auto rated = co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.request_id() == "rate1"; });
+    EXPECT_EQ(rated.session().rating(), v1::SATISFIED) << "a success is answered with the request's id";
+    co_await lawyer.send(R"({"requestId":"w1","wrapUp":{"sessionId":")" + session_id +
                          R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED","note":"已解答"}})");
+    auto filed = co_await lawyer.read_until<v1::AgentServerFrame>(
+        [](auto& f) { return f.has_agent_state() && f.request_id() == "w1"; });
+    EXPECT_EQ(filed.agent_state().sessions_size(), 0);
     auto closed = co_await lawyer.read_until<v1::AgentServerFrame>(
         [](auto& f) { return f.has_session_state() && f.session_state().state() == v1::CLOSED; });
     EXPECT_EQ(closed.session_state().session_id(), session_id);

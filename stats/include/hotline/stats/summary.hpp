@@ -49,7 +49,7 @@ struct report_request {
 const std::vector<std::pair<std::string, std::string>>& metric_definitions();
 
 /// Sums the counters into rows (one per group, sorted by key) and a total, computes every rate,
-/// and checks the identities; a violation is an error naming the row.
+/// and checks the identities of every row and the total; a violation is errc::balance_violation.
 boost::system::result<v1::SummaryReport> summarize(const std::vector<day_counters>& days,
                                                    const report_request& request);
 
