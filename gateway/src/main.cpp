@@ -50,8 +50,10 @@ int main(int argc, char** argv) {
     std::cerr << "hotline: " << config.error() << "\n";
     return 2;
   }
-  hotline::core::set_log_level(config->log_level);
   const std::string& command = args.positional.front();
+  // The one-shot commands print their results; connection chatter at info level would bury them.
+  const bool one_shot = command == "admin" || command == "report";
+  hotline::core::set_log_level(one_shot && config->log_level == "info" ? "warn" : config->log_level);
   if (command == "serve") return serve_command(args, *config);
   if (command == "admin") return admin_command(args, *config);
   if (command == "report") return report_command(args, *config);

@@ -294,19 +294,54 @@ TEST_F(QueueScripts, LeavingWhileWaitingIsAnAbandonCountedApartWhenShort) {
 }
 
 TEST_F(QueueScripts, ADroppedCallerKeepsTheirPlaceForTheGracePeriodOnly) {
-  run([this]() -> asio::awaitable<void> {
+  // The abandon is dated at the drop: with a 1 s short-abandon threshold and a 1 s grace, a caller who
+  // dropped at once is a short abandon, which they would not be if the grace counted as waiting.
+  config.stats.short_abandon_seconds = 1;
+  queue::engine engine(redis, config);
+  run([&]() -> asio::awaitable<void> {
     co_await engine.start(caller("back"), "");
     co_await engine.start(caller("gone"), "");
     ASSERT_TRUE(co_await engine.caller_connection("back", false));
     ASSERT_TRUE(co_await engine.caller_connection("gone", false));
     co_await test::sleep_for(300ms);
     ASSERT_TRUE(co_await engine.caller_connection("back", true));
-    auto gone = co_await sweep_until_not("gone", v1::QUEUED);
-    EXPECT_EQ(gone.state, v1::ABANDONED);
-    co_await engine.sweep();
-    auto back = co_await session("back");
+    std::optional<queue::session_view> gone;
+    for (int i = 0; i < 40 && (!gone || gone->state == v1::QUEUED); ++i) {
+      co_await engine.sweep();
+      gone = *co_await engine.session("gone");
+      co_await test::sleep_for(100ms);
+    }
+    EXPECT_EQ(gone->state, v1::ABANDONED);
+    auto back = *co_await engine.session("back");
     EXPECT_EQ(back.state, v1::QUEUED);
     EXPECT_EQ(back.position, 1);
+    auto counters = co_await today_counters();
+    EXPECT_EQ(counters["abandoned|CHAT|consult.marriage"], 1);
+    EXPECT_EQ(counters["short_abandoned|CHAT|consult.marriage"], 1);
+    EXPECT_LT(counters["longest_wait_ms|CHAT|consult.marriage"], 1000);
+  }());
+}
+
+TEST_F(QueueScripts, ALawyerIsSignedOutOnlyWhenTheirLastConnectionStaysClosed) {
+  run([this]() -> asio::awaitable<void> {
+    // Two console tabs, the first opened before the lawyer ever set a status.
+    ASSERT_TRUE(co_await engine.agent_connection("l1", true));
+    ASSERT_TRUE(co_await engine.agent_connection("l1", true));
+    ASSERT_TRUE(co_await engine.set_status(lawyer("l1"), v1::AVAILABLE, ""));
+    ASSERT_TRUE(co_await engine.agent_connection("l1", false));
+    co_await test::sleep_for(1200ms);
+    co_await engine.sweep();
+    EXPECT_EQ((co_await engine.agent("l1"))->status, v1::AVAILABLE) << "one tab is still open";
+    ASSERT_TRUE(co_await engine.agent_connection("l1", false));
+    for (int i = 0; i < 40 && (co_await engine.agent("l1"))->status != v1::OFFLINE; ++i) {
+      co_await engine.sweep();
+      co_await test::sleep_for(100ms);
+    }
+    auto gone = co_await engine.agent("l1");
+    EXPECT_EQ(gone->status, v1::OFFLINE);
+    EXPECT_EQ(gone->status_reason, "disconnected");
+    // An offer is not made to a lawyer who has gone.
+    EXPECT_EQ((co_await engine.start(caller("after"), ""))->state, v1::QUEUED);
   }());
 }
 
