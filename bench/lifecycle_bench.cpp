@@ -11,11 +11,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <csignal>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <chrono>
 #include <cstdio>
@@ -41,9 +41,11 @@ class redis_child {
  public:
   redis_child(const std::filesystem::path& dir, bool aof) : socket_(dir / "redis.sock") {
     std::filesystem::create_directories(dir);
-    std::vector<std::string> args{"redis-server", "--port", "0", "--unixsocket", socket_.string(), "--dir", dir.string(),
-                                  "--save", "", "--appendonly", aof ? "yes" : "no", "--appendfsync", "always",
-                                  "--logfile", (dir / "log").string()};
+    std::vector<std::string> args{"redis-server", "--port",           "0",
+                                  "--unixsocket", socket_.string(),   "--dir",
+                                  dir.string(),   "--save",           "",
+                                  "--appendonly", aof ? "yes" : "no", "--appendfsync",
+                                  "always",       "--logfile",        (dir / "log").string()};
     pid_ = ::fork();
     if (pid_ == 0) {
       std::vector<char*> argv;
@@ -140,7 +142,8 @@ figures run(const std::string& address, const settings& s) {
       io,
       [&]() -> asio::awaitable<void> {
         for (int l = 0; l < s.lawyers; ++l) {
-          queue::agent_profile lawyer{"l" + std::to_string(l), "律师", std::vector<std::string>(1, "consult.marriage:zh"), 3};
+          queue::agent_profile lawyer{"l" + std::to_string(l), "律师",
+                                      std::vector<std::string>(1, "consult.marriage:zh"), 3};
           if (!co_await engine.set_status(lawyer, v1::AVAILABLE, "")) ++out.failures;
         }
         started = std::chrono::steady_clock::now();
@@ -179,13 +182,12 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
   auto line = [](const char* name, const figures& f) {
-    std::printf("  %-28s %5d consultations in %6.2f s = %8.1f /s  (%.2f ms each, %d failures)\n", name,
-                f.consultations, f.seconds, f.consultations / f.seconds, 1000.0 * f.seconds / f.consultations,
-                f.failures);
+    std::printf("  %-28s %5d consultations in %6.2f s = %8.1f /s  (%.2f ms each, %d failures)\n", name, f.consultations,
+                f.seconds, f.consultations / f.seconds, 1000.0 * f.seconds / f.consultations, f.failures);
   };
   line("AOF, appendfsync always:", aof);
   line("no persistence:", memory);
-  std::printf("  ratio (AOF always / none):   %.2f of the throughput\n", (aof.consultations / aof.seconds) /
-                                                                            (memory.consultations / memory.seconds));
+  std::printf("  ratio (AOF always / none):   %.2f of the throughput\n",
+              (aof.consultations / aof.seconds) / (memory.consultations / memory.seconds));
   return aof.failures + memory.failures == 0 ? 0 : 1;
 }

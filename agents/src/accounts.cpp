@@ -101,12 +101,29 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
   if (p.chat_capacity < 1 || p.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
   auto hashed = co_await hash_off_thread(request.password);
   if (!hashed) co_return hashed.error();
-  std::vector<std::string> command{"EVAL", create_script, "2", account_key(p.username), prefix_ + "accounts",
-                                   "username", p.username, "display_name", p.display_name.empty() ? p.username : p.display_name,
-                                   "role", v1::Role_Name(p.role), "password_hash", *hashed, "disabled", "0",
-                                   "categories", core::join_list(p.categories), "languages", core::join_list(p.languages),
-                                   "chat_capacity", std::to_string(p.chat_capacity),
-                                   "created_ms", std::to_string(now_ms())};
+  std::vector<std::string> command{"EVAL",
+                                   create_script,
+                                   "2",
+                                   account_key(p.username),
+                                   prefix_ + "accounts",
+                                   "username",
+                                   p.username,
+                                   "display_name",
+                                   p.display_name.empty() ? p.username : p.display_name,
+                                   "role",
+                                   v1::Role_Name(p.role),
+                                   "password_hash",
+                                   *hashed,
+                                   "disabled",
+                                   "0",
+                                   "categories",
+                                   core::join_list(p.categories),
+                                   "languages",
+                                   core::join_list(p.languages),
+                                   "chat_capacity",
+                                   std::to_string(p.chat_capacity),
+                                   "created_ms",
+                                   std::to_string(now_ms())};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
@@ -152,8 +169,9 @@ asio::awaitable<result<void>> accounts::set_skills(const std::string& username,
   if (chat_capacity < 1 || chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
   auto existing = co_await find(username);
   if (!existing) co_return existing.error();
-  std::vector<std::string> command{"HSET", account_key(username), "categories", core::join_list(categories),
-                                   "languages", core::join_list(languages), "chat_capacity", std::to_string(chat_capacity)};
+  std::vector<std::string> command{
+      "HSET",      account_key(username),      "categories",    core::join_list(categories),
+      "languages", core::join_list(languages), "chat_capacity", std::to_string(chat_capacity)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   co_return result<void>{};

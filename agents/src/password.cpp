@@ -20,8 +20,7 @@ constexpr std::size_t hash_bytes = 32;
 
 std::string hash_password(std::string_view password) {
   const std::string salt = core::random_bytes(salt_bytes);
-  const std::size_t length =
-      argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes, Argon2_id);
+  const std::size_t length = argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes, Argon2_id);
   std::string encoded(length, '\0');
   const int rc = argon2id_hash_encoded(time_cost, memory_kib, lanes, password.data(), password.size(), salt.data(),
                                        salt.size(), hash_bytes, encoded.data(), encoded.size());

@@ -22,8 +22,7 @@ setter integer_into(T& target, std::int64_t min, std::int64_t max) {
   return [&target, min, max](const toml::node& node) -> std::string {
     const auto value = node.value<std::int64_t>();
     if (!node.is_integer() || !value) return "must be an integer";
-    if (*value < min || *value > max)
-      return "must be between " + std::to_string(min) + " and " + std::to_string(max);
+    if (*value < min || *value > max) return "must be between " + std::to_string(min) + " and " + std::to_string(max);
     target = static_cast<T>(*value);
     return "";
   };
@@ -68,9 +67,12 @@ setter catalog_into(std::vector<catalog_entry>& target) {
       if (!table) return "must be an array of { code, name } tables";
       catalog_entry entry;
       for (const auto& [key, value] : *table) {
-        if (key.str() == "code" && value.is_string()) entry.code = *value.value<std::string>();
-        else if (key.str() == "name" && value.is_string()) entry.name = *value.value<std::string>();
-        else return "has an unknown or non-string key '" + std::string(key.str()) + "'";
+        if (key.str() == "code" && value.is_string())
+          entry.code = *value.value<std::string>();
+        else if (key.str() == "name" && value.is_string())
+          entry.name = *value.value<std::string>();
+        else
+          return "has an unknown or non-string key '" + std::string(key.str()) + "'";
       }
       if (entry.code.empty() || entry.name.empty()) return "entries need both code and name";
       for (const auto& other : target)

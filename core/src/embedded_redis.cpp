@@ -1,12 +1,12 @@
 // Starting and stopping the embedded redis-server child by its PID.
 #include "hotline/core/embedded_redis.hpp"
 
-#include <csignal>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <chrono>
 #include <cstring>
@@ -58,16 +58,26 @@ boost::system::result<embedded_redis, std::string> embedded_redis::start(const s
     return "the data directory path is too long for a unix socket: " + socket.string();
 
   std::vector<std::string> args{binary,
-                                "--port", "0",
-                                "--unixsocket", socket.string(),
-                                "--unixsocketperm", "700",
-                                "--dir", redis_dir.string(),
-                                "--appendonly", "yes",
-                                "--appendfsync", "always",
-                                "--save", "",
-                                "--maxmemory-policy", "noeviction",
-                                "--daemonize", "no",
-                                "--logfile", (redis_dir / "redis.log").string()};
+                                "--port",
+                                "0",
+                                "--unixsocket",
+                                socket.string(),
+                                "--unixsocketperm",
+                                "700",
+                                "--dir",
+                                redis_dir.string(),
+                                "--appendonly",
+                                "yes",
+                                "--appendfsync",
+                                "always",
+                                "--save",
+                                "",
+                                "--maxmemory-policy",
+                                "noeviction",
+                                "--daemonize",
+                                "no",
+                                "--logfile",
+                                (redis_dir / "redis.log").string()};
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return std::string("fork failed: ") + std::strerror(errno);
@@ -95,8 +105,7 @@ boost::system::result<embedded_redis, std::string> embedded_redis::start(const s
   return "redis-server did not open " + socket.string() + " within 20 s";
 }
 
-embedded_redis::embedded_redis(embedded_redis&& other) noexcept
-    : pid_(other.pid_), socket_(std::move(other.socket_)) {
+embedded_redis::embedded_redis(embedded_redis&& other) noexcept : pid_(other.pid_), socket_(std::move(other.socket_)) {
   other.pid_ = -1;
 }
 

@@ -2,8 +2,8 @@
 // The fd belongs to hiredis: we release it, never close it.
 #include "hiredis_asio_adapter.hpp"
 
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <hiredis/async.h>
+#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <memory>
 
@@ -32,8 +32,10 @@ struct adapter_state : std::enable_shared_from_this<adapter_state> {
       (reading ? self->read_armed : self->write_armed) = false;
       if (ec || !self->context) return;
       if (!(reading ? self->want_read : self->want_write)) return;
-      if (reading) redisAsyncHandleRead(self->context);
-      else redisAsyncHandleWrite(self->context);
+      if (reading)
+        redisAsyncHandleRead(self->context);
+      else
+        redisAsyncHandleWrite(self->context);
       // The handler may have freed the context or dropped the interest.
       if (self->context && (reading ? self->want_read : self->want_write) &&
           !(reading ? self->read_armed : self->write_armed))

@@ -22,8 +22,7 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 std::string digest_hex(const EVP_MD* md, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &size, md, nullptr) != 1)
-    throw std::runtime_error("EVP_Digest failed");
+  if (EVP_Digest(data.data(), data.size(), out, &size, md, nullptr) != 1) throw std::runtime_error("EVP_Digest failed");
   return to_hex(out, size);
 }
 

@@ -5,12 +5,12 @@
 #include "hotline/core/log.hpp"
 #include "redis_reply_decode.hpp"
 
+#include <hiredis/async.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <hiredis/async.h>
 
 #include <algorithm>
 #include <optional>
@@ -31,8 +31,10 @@ struct pending_request {
 void on_reply(redisAsyncContext*, void* reply, void* privdata) {
   std::unique_ptr<std::shared_ptr<pending_request>> holder(static_cast<std::shared_ptr<pending_request>*>(privdata));
   auto& pending = **holder;
-  if (reply) pending.outcome = decode_reply(static_cast<redisReply*>(reply));
-  else pending.outcome = result<redis_value>(errc::connection_lost);
+  if (reply)
+    pending.outcome = decode_reply(static_cast<redisReply*>(reply));
+  else
+    pending.outcome = result<redis_value>(errc::connection_lost);
   pending.done.cancel();
 }
 
@@ -58,7 +60,8 @@ void redis_connection::start() {
   if (running_) return;
   running_ = true;
   stopped_ = false;
-  asio::co_spawn(executor_, [self = shared_from_this()] { return self->run(); }, asio::detached);
+  asio::co_spawn(
+      executor_, [self = shared_from_this()] { return self->run(); }, asio::detached);
 }
 
 void redis_connection::stop() {

@@ -17,9 +17,12 @@ const redis_value nil_value{};
 std::optional<std::string> redis_value::as_string() const {
   switch (type) {
     case kind::string:
-    case kind::status: return text;
-    case kind::integer: return std::to_string(integer);
-    default: return std::nullopt;
+    case kind::status:
+      return text;
+    case kind::integer:
+      return std::to_string(integer);
+    default:
+      return std::nullopt;
   }
 }
 
@@ -69,7 +72,8 @@ redis_value decode_reply(const redisReply* reply) {
       value.elements.reserve(reply->elements);
       for (std::size_t i = 0; i < reply->elements; ++i) value.elements.push_back(decode_reply(reply->element[i]));
       break;
-    default: break;  // REDIS_REPLY_NIL
+    default:
+      break;  // REDIS_REPLY_NIL
   }
   return value;
 }

@@ -5,7 +5,6 @@
 #include <hotline/agents/password.hpp>
 #include <hotline/core/text.hpp>
 
-
 #include <iostream>
 
 namespace hotline::gateway {
@@ -37,8 +36,8 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     if (!all) co_return fail(all.error().message());
     for (const auto& a : *all)
       std::cout << a.username << "\t" << role_name(a.role) << "\t" << a.display_name << "\t"
-                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\t" << core::join_list(a.languages)
-                << "\tchats " << a.chat_capacity << "\n";
+                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\t"
+                << core::join_list(a.languages) << "\tchats " << a.chat_capacity << "\n";
     co_return 0;
   }
   if (username.empty()) co_return fail("--username is required");
@@ -71,8 +70,8 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     // What is not given stays as it is.
     auto current = co_await accounts.find(username);
     if (!current) co_return fail(current.error().message());
-    const int capacity = args.option("chat-capacity") ? std::atoi(args.option("chat-capacity")->c_str())
-                                                      : current->chat_capacity;
+    const int capacity =
+        args.option("chat-capacity") ? std::atoi(args.option("chat-capacity")->c_str()) : current->chat_capacity;
     auto categories = args.option("categories") ? core::split_list(*args.option("categories")) : current->categories;
     auto languages = args.option("languages") ? core::split_list(*args.option("languages")) : current->languages;
     auto done = co_await accounts.set_skills(username, categories, languages, capacity);

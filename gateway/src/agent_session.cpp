@@ -90,7 +90,9 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
   const std::string& me = account_->username;
   boost::system::error_code failed;
   switch (frame.frame_case()) {
-    case v1::AgentFrame::kSetStatus: co_await set_status(rid, frame.set_status().status()); co_return;
+    case v1::AgentFrame::kSetStatus:
+      co_await set_status(rid, frame.set_status().status());
+      co_return;
     case v1::AgentFrame::kAccept: {
       auto r = co_await queue.accept(me, frame.accept().offer_id(), scoped(rid));
       if (!r) failed = r.error();
@@ -121,7 +123,8 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
       const auto& w = frame.wrap_up();
       if (w.type() == v1::WORK_ORDER_TYPE_UNSPECIFIED || w.outcome() == v1::OUTCOME_UNSPECIFIED ||
           w.note().size() > max_note_chars) {
-        send_error(rid, v1::BAD_REQUEST, "a work order needs a type, a category, an outcome and a note under 8000 bytes");
+        send_error(rid, v1::BAD_REQUEST,
+                   "a work order needs a type, a category, an outcome and a note under 8000 bytes");
         co_return;
       }
       queue::work_order order{w.session_id(), w.type(), w.category(), w.outcome(), w.note()};
@@ -129,10 +132,14 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
       if (!r) failed = r.error();
       break;
     }
-    case v1::AgentFrame::FRAME_NOT_SET: send_error(rid, v1::BAD_FRAME, "the frame names no operation"); co_return;
+    case v1::AgentFrame::FRAME_NOT_SET:
+      send_error(rid, v1::BAD_FRAME, "the frame names no operation");
+      co_return;
   }
-  if (failed) send_error(rid, failed);
-  else acknowledge(rid);
+  if (failed)
+    send_error(rid, failed);
+  else
+    acknowledge(rid);
 }
 
 void agent_session::acknowledge(const std::string& request_id) {
@@ -158,11 +165,12 @@ asio::awaitable<void> agent_session::set_status(const std::string& request_id, v
     co_return;
   }
   account_ = std::move(*fresh);
-  queue::agent_profile profile{account_->username, account_->display_name, account_->skills(),
-                               account_->chat_capacity};
+  queue::agent_profile profile{account_->username, account_->display_name, account_->skills(), account_->chat_capacity};
   auto changed = co_await context_.queue.set_status(profile, status, scoped(request_id));
-  if (!changed) send_error(request_id, changed.error());
-  else acknowledge(request_id);
+  if (!changed)
+    send_error(request_id, changed.error());
+  else
+    acknowledge(request_id);
 }
 
 asio::awaitable<void> agent_session::on_refresh() {
@@ -234,8 +242,7 @@ asio::awaitable<void> agent_session::on_closed() {
   --context_.metrics.ws_agents;
   if (!account_) co_return;
   auto gone = co_await context_.queue.agent_connection(account_->username, false);
-  if (!gone)
-    core::logger("gateway")->warn("{} could not record the disconnect: {}", log_id_, gone.error().message());
+  if (!gone) core::logger("gateway")->warn("{} could not record the disconnect: {}", log_id_, gone.error().message());
 }
 
 }  // namespace hotline::gateway

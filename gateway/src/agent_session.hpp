@@ -29,7 +29,7 @@ class agent_session final : public ws_session {
 
   std::string token_;
   std::optional<agents::account> account_;
-  std::string last_state_;   ///< the last agentState sent
+  std::string last_state_;  ///< the last agentState sent
   std::string last_offer_id_;
   std::map<std::string, std::string> last_message_ids_;  ///< per followed session
   std::map<std::string, std::string> last_session_states_;

@@ -60,10 +60,17 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
   }
   auto& queue = context_.queue;
   switch (frame.frame_case()) {
-    case v1::CallerFrame::kStart: co_await start(rid, frame.start()); co_return;
-    case v1::CallerFrame::kResume: co_await resume(rid, frame.resume()); co_return;
-    case v1::CallerFrame::FRAME_NOT_SET: send_error(rid, v1::BAD_FRAME, "the frame names no operation"); co_return;
-    default: break;
+    case v1::CallerFrame::kStart:
+      co_await start(rid, frame.start());
+      co_return;
+    case v1::CallerFrame::kResume:
+      co_await resume(rid, frame.resume());
+      co_return;
+    case v1::CallerFrame::FRAME_NOT_SET:
+      send_error(rid, v1::BAD_FRAME, "the frame names no operation");
+      co_return;
+    default:
+      break;
   }
   if (session_id_.empty()) {
     send_error(rid, v1::NO_SESSION, "start or resume a session first");
@@ -77,8 +84,10 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
         co_return;
       }
       auto posted = co_await queue.post_chat(session_id_, v1::CALLER, "", "", text, scoped(rid));
-      if (!posted) send_error(rid, posted.error());
-      else acknowledge(rid);
+      if (!posted)
+        send_error(rid, posted.error());
+      else
+        acknowledge(rid);
       co_return;
     }
     case v1::CallerFrame::kRate: {
@@ -87,17 +96,22 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
         co_return;
       }
       auto rated = co_await queue.rate(session_id_, frame.rate().rating(), scoped(rid));
-      if (!rated) send_error(rid, rated.error());
-      else acknowledge(rid);
+      if (!rated)
+        send_error(rid, rated.error());
+      else
+        acknowledge(rid);
       co_return;
     }
     case v1::CallerFrame::kEnd: {
       auto ended = co_await queue.end_by_caller(session_id_, scoped(rid));
-      if (!ended) send_error(rid, ended.error());
-      else acknowledge(rid);
+      if (!ended)
+        send_error(rid, ended.error());
+      else
+        acknowledge(rid);
       co_return;
     }
-    default: co_return;
+    default:
+      co_return;
   }
 }
 

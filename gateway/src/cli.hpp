@@ -16,8 +16,8 @@
 namespace hotline::gateway {
 
 struct cli_args {
-  std::vector<std::string> positional;          ///< subcommand and its verbs
-  std::map<std::string, std::string> options;   ///< --name value
+  std::vector<std::string> positional;         ///< subcommand and its verbs
+  std::map<std::string, std::string> options;  ///< --name value
   std::optional<std::string> option(const std::string& name) const;
 };
 

@@ -62,9 +62,8 @@ bool decode_frame(std::string_view payload, frame_encoding encoding, google::pro
   }
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  const auto status =
-      google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(payload.data(), payload.size()), &out,
-                                                  options);
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(payload.data(), payload.size()), &out, options);
   if (!status.ok()) {
     error = std::string(status.message());
     return false;

@@ -85,8 +85,8 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         session = std::make_shared<caller_session>(websocket_stream(std::move(stream)), context, log_id);
       } else if (path == "/ws/agent") {
         auto token = query_parameters(target)["token"];
-        session = std::make_shared<agent_session>(websocket_stream(std::move(stream)), context, log_id,
-                                                  std::move(token));
+        session =
+            std::make_shared<agent_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
       } else {
         co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
         co_return;

@@ -16,7 +16,7 @@ namespace hotline::gateway {
   X(ws_frame_errors_total, counter, "WebSocket frames answered with an error frame")             \
   X(ws_slow_consumers_total, counter, "WebSockets closed because their outbound queue was full") \
   X(sessions_started_total, counter, "caller sessions started through this gateway")             \
-  X(sweeper_deadlines_total, counter, "deadlines (offer, wrap-up, grace) this gateway acted on")  \
+  X(sweeper_deadlines_total, counter, "deadlines (offer, wrap-up, grace) this gateway acted on") \
   X(notifications_total, counter, "pub/sub change hints received")
 
 struct gateway_metrics {

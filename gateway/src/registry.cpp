@@ -7,7 +7,8 @@
 
 namespace hotline::gateway {
 
-void registry::add(role r, const std::string& id, const std::string& skill, const std::shared_ptr<ws_session>& session) {
+void registry::add(role r, const std::string& id, const std::string& skill,
+                   const std::shared_ptr<ws_session>& session) {
   entries_.emplace(session.get(), entry{r, id, skill, session});
 }
 
@@ -16,10 +17,9 @@ void registry::remove(const ws_session* session) { entries_.erase(session); }
 void registry::dispatch(const queue::notification& hint) {
   std::vector<std::shared_ptr<ws_session>> targets;
   for (const auto& [key, e] : entries_) {
-    const bool hit =
-        (hint.what == queue::notification::kind::session && e.who == role::caller && e.id == hint.id) ||
-        (hint.what == queue::notification::kind::agent && e.who == role::agent && e.id == hint.id) ||
-        (hint.what == queue::notification::kind::queue && e.who == role::caller && e.skill == hint.id);
+    const bool hit = (hint.what == queue::notification::kind::session && e.who == role::caller && e.id == hint.id) ||
+                     (hint.what == queue::notification::kind::agent && e.who == role::agent && e.id == hint.id) ||
+                     (hint.what == queue::notification::kind::queue && e.who == role::caller && e.skill == hint.id);
     if (hit)
       if (auto s = e.session.lock()) targets.push_back(std::move(s));
   }

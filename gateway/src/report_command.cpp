@@ -13,8 +13,8 @@ namespace {
 boost::asio::awaitable<int> print_report(const cli_args& args, const core::config& config, core::redis_client& redis,
                                          stats::group_by by, std::string format) {
   queue::engine queue(redis, config);
-  auto report = co_await summary_report(queue, config, args.option("from").value_or(""),
-                                        args.option("to").value_or(""), by);
+  auto report =
+      co_await summary_report(queue, config, args.option("from").value_or(""), args.option("to").value_or(""), by);
   if (!report) {
     std::cerr << "hotline report: " << report.error().message() << "\n";
     co_return 1;

@@ -8,9 +8,9 @@
 namespace hotline::gateway {
 
 std::string today(const core::config& config) {
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   return core::day_string(core::local_day_number(now, config.centre.utc_offset_minutes));
 }
 

@@ -167,42 +167,42 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
   const auto method = request.method();
-    if (path == "/healthz") co_return make_response(request, http::status::ok, "{\"status\":\"ok\"}", "application/json");
-    if (path == "/readyz") {
-      const bool ready = context.redis.ready() && context.subscriber.ready();
-      co_return make_response(request, ready ? http::status::ok : http::status::service_unavailable,
-                              ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unavailable\"}",
-                              "application/json");
-    }
-    if (path == "/metrics")
-      co_return make_response(request, http::status::ok,
-                              context.metrics.render(context.redis.ready(), context.subscriber.ready()),
-                              "text/plain; version=0.0.4");
-    if (path == "/api/v1/auth/login") {
-      if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
-      co_return co_await login(context, request);
-    }
-    if (path == "/api/v1/auth/logout") {
-      if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
-      co_return co_await logout(context, request);
-    }
-    if (path == "/api/v1/catalog") {
-      if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
-      co_return catalog(context, request);
-    }
-    if (path == "/api/v1/reports/summary") {
-      if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
-      co_return co_await summary(context, request);
-    }
-    if (path.starts_with("/api/")) co_return error_response(request, v1::NOT_FOUND, "no such endpoint");
-    if (path.starts_with("/ws/")) co_return error_response(request, v1::BAD_REQUEST, "WebSocket upgrade required");
-    if (method != http::verb::get && method != http::verb::head)
-      co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
-    auto file = load_static_file(context.config.server.web_root, target);
-    if (!file) co_return error_response(request, v1::NOT_FOUND, "not found");
-    auto res = make_response(request, http::status::ok, std::move(file->body), file->content_type);
-    res.set(http::field::cache_control, "no-cache");
-    co_return res;
+  if (path == "/healthz") co_return make_response(request, http::status::ok, "{\"status\":\"ok\"}", "application/json");
+  if (path == "/readyz") {
+    const bool ready = context.redis.ready() && context.subscriber.ready();
+    co_return make_response(request, ready ? http::status::ok : http::status::service_unavailable,
+                            ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unavailable\"}",
+                            "application/json");
+  }
+  if (path == "/metrics")
+    co_return make_response(request, http::status::ok,
+                            context.metrics.render(context.redis.ready(), context.subscriber.ready()),
+                            "text/plain; version=0.0.4");
+  if (path == "/api/v1/auth/login") {
+    if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+    co_return co_await login(context, request);
+  }
+  if (path == "/api/v1/auth/logout") {
+    if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+    co_return co_await logout(context, request);
+  }
+  if (path == "/api/v1/catalog") {
+    if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+    co_return catalog(context, request);
+  }
+  if (path == "/api/v1/reports/summary") {
+    if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+    co_return co_await summary(context, request);
+  }
+  if (path.starts_with("/api/")) co_return error_response(request, v1::NOT_FOUND, "no such endpoint");
+  if (path.starts_with("/ws/")) co_return error_response(request, v1::BAD_REQUEST, "WebSocket upgrade required");
+  if (method != http::verb::get && method != http::verb::head)
+    co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+  auto file = load_static_file(context.config.server.web_root, target);
+  if (!file) co_return error_response(request, v1::NOT_FOUND, "not found");
+  auto res = make_response(request, http::status::ok, std::move(file->body), file->content_type);
+  res.set(http::field::cache_control, "no-cache");
+  co_return res;
 }
 
 }  // namespace

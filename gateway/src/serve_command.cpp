@@ -37,7 +37,8 @@ struct demo_account {
 };
 
 // Only categories and languages the configuration knows are given out.
-std::vector<std::string> known(const std::vector<std::string>& wanted, const std::vector<core::catalog_entry>& catalog) {
+std::vector<std::string> known(const std::vector<std::string>& wanted,
+                               const std::vector<core::catalog_entry>& catalog) {
   std::vector<std::string> out;
   for (const auto& w : wanted)
     for (const auto& c : catalog)
@@ -53,9 +54,14 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
       {"admin", "系统管理员", v1::ADMIN, {}, {}},
       {"supervisor", "值班主管", v1::SUPERVISOR, {}, {}},
       {"lawyer1", "张律师", v1::LAWYER_ROLE, {"consult.marriage", "consult.labour", "consult.contract"}, {"zh"}},
-      {"lawyer2", "李律师", v1::LAWYER_ROLE, {"consult.traffic", "consult.housing", "mediation", "guidance"},
+      {"lawyer2",
+       "李律师",
+       v1::LAWYER_ROLE,
+       {"consult.traffic", "consult.housing", "mediation", "guidance"},
        {"zh", "yue"}},
-      {"lawyer3", "王律师", v1::LAWYER_ROLE,
+      {"lawyer3",
+       "王律师",
+       v1::LAWYER_ROLE,
        {"consult.criminal", "consult.administrative", "consult.other", "legal_aid", "education", "complaint"},
        {"zh", "en"}},
   };
@@ -77,8 +83,8 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
       std::cout << "  " << d.username << ": not created (" << created.error().message() << ")\n";
       continue;
     }
-    std::cout << "  " << (d.role == v1::LAWYER_ROLE ? "LAWYER" : v1::Role_Name(d.role)) << "  " << d.username
-              << "  " << password << "\n";
+    std::cout << "  " << (d.role == v1::LAWYER_ROLE ? "LAWYER" : v1::Role_Name(d.role)) << "  " << d.username << "  "
+              << password << "\n";
   }
   std::cout.flush();
 }
@@ -122,11 +128,11 @@ int serve_command(const cli_args&, const core::config& config) {
         for (int i = 0; i < 300 && !redis.ready(); ++i) co_await pause(std::chrono::milliseconds(50));
         if (!redis.ready()) log->warn("Redis at {} is not reachable yet; serving anyway", address);
         if (config.accounts.demo_accounts) co_await create_demo_accounts(accounts, config);
-        const std::string host = config.server.listen == "0.0.0.0" || config.server.listen == "::"
-                                     ? "127.0.0.1"
-                                     : (config.server.listen.find(':') != std::string::npos
-                                            ? "[" + config.server.listen + "]"
-                                            : config.server.listen);
+        const std::string host =
+            config.server.listen == "0.0.0.0" || config.server.listen == "::"
+                ? "127.0.0.1"
+                : (config.server.listen.find(':') != std::string::npos ? "[" + config.server.listen + "]"
+                                                                       : config.server.listen);
         const std::string base = "http://" + host + ":" + std::to_string(*port);
         std::cout << "hotline: listening on " << base << "\n"
                   << "  caller chat:       " << base << "/chat.html\n"

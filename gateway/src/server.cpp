@@ -22,9 +22,9 @@ struct server::impl {
   impl(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
        core::redis_client& redis, queue::engine& queue, agents::accounts& accounts)
       : io(io),
-        subscriber(io.get_executor(), redis_options,
-                   [this](std::string_view, std::string_view payload) { on_hint(payload); },
-                   [this](std::string_view) { context.connections.refresh_all(); }),
+        subscriber(
+            io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_hint(payload); },
+            [this](std::string_view) { context.connections.refresh_all(); }),
         context{config, redis, subscriber, queue, accounts, {}, {}},
         acceptor(io),
         sweep_timer(io) {}

@@ -32,7 +32,8 @@ std::optional<static_file> load_static_file(const std::filesystem::path& root, s
     if (slash == std::string_view::npos) slash = path.size();
     const auto segment = path.substr(start, slash - start);
     // No "..", no hidden files, no backslashes or NULs: the root is the boundary.
-    if (segment.empty() || segment.front() == '.' || segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos)
+    if (segment.empty() || segment.front() == '.' ||
+        segment.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos)
       return std::nullopt;
     relative /= std::string(segment);
     start = slash + 1;

@@ -16,37 +16,55 @@ wire_error to_wire(const boost::system::error_code& ec) {
   if (ec.category() == core::core_category()) return {v1::STORE_UNAVAILABLE, 503, message};
   if (ec.category() == queue::queue_category()) {
     switch (static_cast<queue::errc>(ec.value())) {
-      case queue::errc::session_not_found: return {v1::SESSION_NOT_FOUND, 404, message};
-      case queue::errc::session_exists: return {v1::INVALID_STATE, 409, message};
-      case queue::errc::invalid_state: return {v1::INVALID_STATE, 409, message};
-      case queue::errc::offer_gone: return {v1::OFFER_GONE, 409, message};
-      case queue::errc::already_rated: return {v1::ALREADY_RATED, 409, message};
-      case queue::errc::forbidden: return {v1::FORBIDDEN, 403, message};
-      case queue::errc::bad_request: return {v1::BAD_REQUEST, 400, message};
-      case queue::errc::unknown_category: return {v1::UNKNOWN_CATEGORY, 400, message};
-      case queue::errc::unknown_language: return {v1::UNKNOWN_LANGUAGE, 400, message};
-      case queue::errc::unexpected_reply: break;
+      case queue::errc::session_not_found:
+        return {v1::SESSION_NOT_FOUND, 404, message};
+      case queue::errc::session_exists:
+        return {v1::INVALID_STATE, 409, message};
+      case queue::errc::invalid_state:
+        return {v1::INVALID_STATE, 409, message};
+      case queue::errc::offer_gone:
+        return {v1::OFFER_GONE, 409, message};
+      case queue::errc::already_rated:
+        return {v1::ALREADY_RATED, 409, message};
+      case queue::errc::forbidden:
+        return {v1::FORBIDDEN, 403, message};
+      case queue::errc::bad_request:
+        return {v1::BAD_REQUEST, 400, message};
+      case queue::errc::unknown_category:
+        return {v1::UNKNOWN_CATEGORY, 400, message};
+      case queue::errc::unknown_language:
+        return {v1::UNKNOWN_LANGUAGE, 400, message};
+      case queue::errc::unexpected_reply:
+        break;
     }
   }
   if (ec.category() == agents::agents_category()) {
     switch (static_cast<agents::errc>(ec.value())) {
-      case agents::errc::invalid_credentials: return {v1::INVALID_CREDENTIALS, 401, message};
-      case agents::errc::account_disabled: return {v1::ACCOUNT_DISABLED, 403, message};
-      case agents::errc::not_authenticated: return {v1::NOT_AUTHENTICATED, 401, message};
-      case agents::errc::account_exists: return {v1::ACCOUNT_EXISTS, 409, message};
-      case agents::errc::account_not_found: return {v1::NOT_FOUND, 404, message};
+      case agents::errc::invalid_credentials:
+        return {v1::INVALID_CREDENTIALS, 401, message};
+      case agents::errc::account_disabled:
+        return {v1::ACCOUNT_DISABLED, 403, message};
+      case agents::errc::not_authenticated:
+        return {v1::NOT_AUTHENTICATED, 401, message};
+      case agents::errc::account_exists:
+        return {v1::ACCOUNT_EXISTS, 409, message};
+      case agents::errc::account_not_found:
+        return {v1::NOT_FOUND, 404, message};
       case agents::errc::bad_username:
       case agents::errc::weak_password:
       case agents::errc::unknown_role:
       case agents::errc::unknown_skill:
-      case agents::errc::bad_capacity: return {v1::BAD_REQUEST, 400, message};
+      case agents::errc::bad_capacity:
+        return {v1::BAD_REQUEST, 400, message};
     }
   }
   if (ec.category() == stats::stats_category()) {
     switch (static_cast<stats::errc>(ec.value())) {
-      case stats::errc::balance_violation: return {v1::BALANCE_VIOLATION, 500, message};
+      case stats::errc::balance_violation:
+        return {v1::BALANCE_VIOLATION, 500, message};
       case stats::errc::bad_period:
-      case stats::errc::bad_group_by: return {v1::BAD_REQUEST, 400, message};
+      case stats::errc::bad_group_by:
+        return {v1::BAD_REQUEST, 400, message};
     }
   }
   core::logger("gateway")->error("unmapped error {}: {}", ec.to_string(), message);
@@ -56,15 +74,30 @@ wire_error to_wire(const boost::system::error_code& ec) {
 wire_error gateway_error(v1::ErrorCode code, std::string message) {
   unsigned status = 400;
   switch (code) {
-    case v1::NOT_AUTHENTICATED: status = 401; break;
+    case v1::NOT_AUTHENTICATED:
+      status = 401;
+      break;
     case v1::FORBIDDEN:
-    case v1::ORIGIN_FORBIDDEN: status = 403; break;
-    case v1::NOT_FOUND: status = 404; break;
-    case v1::METHOD_NOT_ALLOWED: status = 405; break;
-    case v1::TOO_LARGE: status = 413; break;
-    case v1::STORE_UNAVAILABLE: status = 503; break;
-    case v1::INTERNAL: status = 500; break;
-    default: break;
+    case v1::ORIGIN_FORBIDDEN:
+      status = 403;
+      break;
+    case v1::NOT_FOUND:
+      status = 404;
+      break;
+    case v1::METHOD_NOT_ALLOWED:
+      status = 405;
+      break;
+    case v1::TOO_LARGE:
+      status = 413;
+      break;
+    case v1::STORE_UNAVAILABLE:
+      status = 503;
+      break;
+    case v1::INTERNAL:
+      status = 500;
+      break;
+    default:
+      break;
   }
   return {code, status, std::move(message)};
 }

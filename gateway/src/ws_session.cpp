@@ -19,7 +19,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 
 ws_session::ws_session(websocket_stream stream, gateway_context& context, std::string log_id)
-    : context_(context), log_id_(std::move(log_id)), stream_(std::move(stream)),
+    : context_(context),
+      log_id_(std::move(log_id)),
+      stream_(std::move(stream)),
       outbox_signal_(stream_.get_executor()) {}
 
 ws_session::~ws_session() = default;
@@ -40,7 +42,8 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
   boost::system::error_code ec;
   co_await stream_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
-  asio::co_spawn(stream_.get_executor(), [self] { return self->write_loop(); }, asio::detached);
+  asio::co_spawn(
+      stream_.get_executor(), [self] { return self->write_loop(); }, asio::detached);
 
   co_await on_open();
   beast::flat_buffer buffer;
@@ -105,7 +108,8 @@ void ws_session::refresh() {
     return;
   }
   refreshing_ = true;
-  asio::co_spawn(stream_.get_executor(), [self = shared_from_this()] { return self->refresh_loop(); }, asio::detached);
+  asio::co_spawn(
+      stream_.get_executor(), [self = shared_from_this()] { return self->refresh_loop(); }, asio::detached);
 }
 
 asio::awaitable<void> ws_session::refresh_loop() {

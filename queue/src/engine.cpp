@@ -41,10 +41,7 @@ std::vector<core::lua_script> engine::scripts() {
 }
 
 engine::engine(core::redis_client& redis, const core::config& config)
-    : redis_(redis),
-      config_(config),
-      prefix_("{" + config.centre.id + "}:"),
-      notify_channel_(prefix_ + "notify") {
+    : redis_(redis), config_(config), prefix_("{" + config.centre.id + "}:"), notify_channel_(prefix_ + "notify") {
   const auto& r = config.routing;
   settings_ = {std::to_string(r.ring_timeout_seconds * 1000),
                std::to_string(r.wrap_up_seconds * 1000),
@@ -89,10 +86,11 @@ bool engine::known_language(const std::string& code) const {
 asio::awaitable<result<session_view>> engine::start(const start_request& request, std::string request_id) {
   if (!known_category(request.category)) co_return make_error_code(errc::unknown_category);
   if (!known_language(request.language)) co_return make_error_code(errc::unknown_language);
-  const int boost_ms =
-      request.priority == v1::PRIORITY_UNSPECIFIED ? 0 : config_.routing.priority_boost_seconds * 1000;
+  const int boost_ms = request.priority == v1::PRIORITY_UNSPECIFIED ? 0 : config_.routing.priority_boost_seconds * 1000;
   std::vector<std::string> keys{session_key(request.session_id)};
-  std::vector<std::string> args{request.session_id, request.token_hash, v1::Channel_Name(request.channel), request.category, request.language, v1::Priority_Name(request.priority), std::to_string(boost_ms), request.contact, ""};
+  std::vector<std::string> args{request.session_id,       request.token_hash, v1::Channel_Name(request.channel),
+                                request.category,         request.language,   v1::Priority_Name(request.priority),
+                                std::to_string(boost_ms), request.contact,    ""};
   auto reply = co_await run("enqueue", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return co_await session(request.session_id);
@@ -118,8 +116,7 @@ asio::awaitable<result<void>> engine::decline(const std::string& agent_id, const
   co_return result<void>{};
 }
 
-asio::awaitable<result<v1::SessionState>> engine::end_by_caller(const std::string& session_id,
-                                                                std::string request_id) {
+asio::awaitable<result<v1::SessionState>> engine::end_by_caller(const std::string& session_id, std::string request_id) {
   std::vector<std::string> keys{session_key(session_id)};
   std::vector<std::string> args{"caller", ""};
   auto reply = co_await run("end_session", std::move(keys), std::move(args), std::move(request_id));
@@ -142,7 +139,8 @@ asio::awaitable<result<void>> engine::wrap_up(const std::string& agent_id, const
                                               std::string request_id) {
   if (!known_category(order.category)) co_return make_error_code(errc::unknown_category);
   std::vector<std::string> keys{session_key(order.session_id), agent_key(agent_id)};
-  std::vector<std::string> args{agent_id, v1::WorkOrderType_Name(order.type), order.category, v1::Outcome_Name(order.outcome), order.note};
+  std::vector<std::string> args{agent_id, v1::WorkOrderType_Name(order.type), order.category,
+                                v1::Outcome_Name(order.outcome), order.note};
   auto reply = co_await run("wrap_up", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};
@@ -182,7 +180,12 @@ asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1:
     if (!known_language(skill.substr(colon + 1))) co_return make_error_code(errc::unknown_language);
   }
   std::vector<std::string> keys{agent_key(agent.id)};
-  std::vector<std::string> args{agent.id, v1::AgentStatus_Name(status), agent.name, core::join_list(agent.skills), std::to_string(agent.chat_capacity), "lawyer"};
+  std::vector<std::string> args{agent.id,
+                                v1::AgentStatus_Name(status),
+                                agent.name,
+                                core::join_list(agent.skills),
+                                std::to_string(agent.chat_capacity),
+                                "lawyer"};
   auto reply = co_await run("set_status", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};
@@ -236,8 +239,8 @@ asio::awaitable<result<std::vector<chat_entry>>> engine::chat_after(const std::s
                                                                     const std::string& after_id, int limit) {
   // "(" makes the start exclusive: everything strictly after the last id the client has.
   const std::string start = after_id.empty() || after_id == "0" ? "-" : "(" + after_id;
-  std::vector<std::string> command{"XRANGE", prefix_ + "chat:" + session_id, start, "+", "COUNT",
-                                   std::to_string(limit)};
+  std::vector<std::string> command{"XRANGE", prefix_ + "chat:" + session_id, start, "+",
+                                   "COUNT",  std::to_string(limit)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   if (reply->is_error()) co_return make_error_code(errc::bad_request);
@@ -268,10 +271,14 @@ std::optional<notification> engine::parse_notification(std::string_view payload)
   if (payload.size() < 3 || payload[1] != ':') return std::nullopt;
   const std::string id(payload.substr(2));
   switch (payload[0]) {
-    case 's': return notification{notification::kind::session, id};
-    case 'a': return notification{notification::kind::agent, id};
-    case 'q': return notification{notification::kind::queue, id};
-    default: return std::nullopt;
+    case 's':
+      return notification{notification::kind::session, id};
+    case 'a':
+      return notification{notification::kind::agent, id};
+    case 'q':
+      return notification{notification::kind::queue, id};
+    default:
+      return std::nullopt;
   }
 }
 

@@ -8,9 +8,12 @@ namespace hotline::queue {
 namespace {
 
 constexpr std::pair<std::string_view, errc> script_codes[] = {
-    {"SESSION_NOT_FOUND", errc::session_not_found}, {"SESSION_EXISTS", errc::session_exists},
-    {"INVALID_STATE", errc::invalid_state},         {"OFFER_GONE", errc::offer_gone},
-    {"ALREADY_RATED", errc::already_rated},         {"FORBIDDEN", errc::forbidden},
+    {"SESSION_NOT_FOUND", errc::session_not_found},
+    {"SESSION_EXISTS", errc::session_exists},
+    {"INVALID_STATE", errc::invalid_state},
+    {"OFFER_GONE", errc::offer_gone},
+    {"ALREADY_RATED", errc::already_rated},
+    {"FORBIDDEN", errc::forbidden},
     {"BAD_REQUEST", errc::bad_request},
 };
 
@@ -19,16 +22,26 @@ class category final : public boost::system::error_category {
   const char* name() const noexcept override { return "hotline.queue"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::session_not_found: return "no such session";
-      case errc::session_exists: return "a session with this id exists";
-      case errc::invalid_state: return "the session is not in a state that allows this";
-      case errc::offer_gone: return "the offer was taken, withdrawn or timed out";
-      case errc::already_rated: return "this session is already rated";
-      case errc::forbidden: return "this session belongs to another lawyer";
-      case errc::bad_request: return "bad request";
-      case errc::unknown_category: return "unknown category";
-      case errc::unknown_language: return "unknown language";
-      case errc::unexpected_reply: return "unexpected reply from a queue script";
+      case errc::session_not_found:
+        return "no such session";
+      case errc::session_exists:
+        return "a session with this id exists";
+      case errc::invalid_state:
+        return "the session is not in a state that allows this";
+      case errc::offer_gone:
+        return "the offer was taken, withdrawn or timed out";
+      case errc::already_rated:
+        return "this session is already rated";
+      case errc::forbidden:
+        return "this session belongs to another lawyer";
+      case errc::bad_request:
+        return "bad request";
+      case errc::unknown_category:
+        return "unknown category";
+      case errc::unknown_language:
+        return "unknown language";
+      case errc::unexpected_reply:
+        return "unexpected reply from a queue script";
     }
     return "unknown queue error";
   }

@@ -11,12 +11,18 @@ bool is_final(v1::SessionState state) {
 
 bool can_transition(v1::SessionState from, v1::SessionState to) {
   switch (from) {
-    case v1::SESSION_STATE_UNSPECIFIED: return to == v1::QUEUED;
-    case v1::QUEUED: return to == v1::OFFERED || to == v1::ABANDONED;
-    case v1::OFFERED: return to == v1::QUEUED || to == v1::CONNECTED || to == v1::ABANDONED;
-    case v1::CONNECTED: return to == v1::WRAP_UP;
-    case v1::WRAP_UP: return to == v1::CLOSED;
-    default: return false;
+    case v1::SESSION_STATE_UNSPECIFIED:
+      return to == v1::QUEUED;
+    case v1::QUEUED:
+      return to == v1::OFFERED || to == v1::ABANDONED;
+    case v1::OFFERED:
+      return to == v1::QUEUED || to == v1::CONNECTED || to == v1::ABANDONED;
+    case v1::CONNECTED:
+      return to == v1::WRAP_UP;
+    case v1::WRAP_UP:
+      return to == v1::CLOSED;
+    default:
+      return false;
   }
 }
 

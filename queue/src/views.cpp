@@ -45,7 +45,8 @@ agent_view decode_agent(const core::redis_value& reply) {
   a.load = static_cast<int>(to_int(fields.field("load")));
   a.chat_capacity = static_cast<int>(to_int(fields.field("chat_capacity")));
   a.misses = static_cast<int>(to_int(fields.field("misses")));
-  if (auto offered = decode_session(reply.at(1)); offered && offered->state == v1::OFFERED && offered->offered_to == a.id)
+  if (auto offered = decode_session(reply.at(1));
+      offered && offered->state == v1::OFFERED && offered->offered_to == a.id)
     a.offer = std::move(offered);
   for (const auto& flat : reply.at(2).elements)
     if (auto s = decode_session(flat)) a.sessions.push_back(std::move(*s));

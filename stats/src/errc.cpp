@@ -9,9 +9,12 @@ class category final : public boost::system::error_category {
   const char* name() const noexcept override { return "hotline.stats"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::balance_violation: return "the report's figures do not balance";
-      case errc::bad_period: return "from and to must be dates YYYY-MM-DD with from <= to, at most 366 days apart";
-      case errc::bad_group_by: return "groupBy must be day, category or channel";
+      case errc::balance_violation:
+        return "the report's figures do not balance";
+      case errc::bad_period:
+        return "from and to must be dates YYYY-MM-DD with from <= to, at most 366 days apart";
+      case errc::bad_group_by:
+        return "groupBy must be day, category or channel";
     }
     return "unknown stats error";
   }

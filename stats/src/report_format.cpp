@@ -91,8 +91,8 @@ std::string to_text(const v1::SummaryReport& report) {
       << " rated (rating rate " << percent(t.has_rating_rate(), t.rating_rate()) << ")\n";
   for (const auto& row : report.rows())
     out << "  " << row.key() << ": offered " << row.offered() << ", answered " << row.answered() << ", abandoned "
-        << row.abandoned() << ", answer rate " << percent(row.has_answer_rate(), row.answer_rate())
-        << ", satisfaction " << percent(row.has_satisfaction(), row.satisfaction()) << "\n";
+        << row.abandoned() << ", answer rate " << percent(row.has_answer_rate(), row.answer_rate()) << ", satisfaction "
+        << percent(row.has_satisfaction(), row.satisfaction()) << "\n";
   return out.str();
 }
 

@@ -13,8 +13,10 @@ struct totals {
   std::map<std::string, std::int64_t> sums;  // metric → sum (longest_wait_ms: max)
 
   void add(const std::string& metric, std::int64_t value) {
-    if (metric == "longest_wait_ms") sums[metric] = std::max(sums[metric], value);
-    else sums[metric] += value;
+    if (metric == "longest_wait_ms")
+      sums[metric] = std::max(sums[metric], value);
+    else
+      sums[metric] += value;
   }
   std::int64_t get(const std::string& metric) const {
     auto found = sums.find(metric);
@@ -56,8 +58,8 @@ v1::SummaryRow make_row(const std::string& key, const totals& t) {
 }
 
 bool balances(const v1::SummaryRow& r) {
-  const bool sessions = r.offered() == r.answered() + r.abandoned() + r.overflowed() +
-                                          r.transferred_before_answer() + r.waiting();
+  const bool sessions =
+      r.offered() == r.answered() + r.abandoned() + r.overflowed() + r.transferred_before_answer() + r.waiting();
   const bool ratings = r.rated() == r.satisfied() + r.basic_satisfied() + r.dissatisfied();
   return sessions && ratings && r.rated() <= r.answered() && r.short_abandoned() <= r.abandoned() &&
          r.handled() <= r.answered() && r.answered_within_service_level() <= r.answered() && r.waiting() >= 0;
@@ -85,9 +87,12 @@ std::optional<group_by> parse_group_by(std::string_view text) {
 
 std::string_view to_string(group_by g) {
   switch (g) {
-    case group_by::day: return "day";
-    case group_by::category: return "category";
-    case group_by::channel: return "channel";
+    case group_by::day:
+      return "day";
+    case group_by::category:
+      return "category";
+    case group_by::channel:
+      return "channel";
   }
   return "day";
 }
@@ -100,7 +105,8 @@ const std::vector<std::pair<std::string, std::string>>& metric_definitions() {
       {"short_abandoned", "短时放弃: abandoned within the short-abandon threshold of joining"},
       {"waiting", "sessions of the period still waiting when the report was made"},
       {"answer_rate", "接通率 = answered ÷ offered"},
-      {"answer_rate_excluding_short_abandons", "接通率 (excl. short abandons) = answered ÷ (offered − short abandoned)"},
+      {"answer_rate_excluding_short_abandons",
+       "接通率 (excl. short abandons) = answered ÷ (offered − short abandoned)"},
       {"service_level", "answered within the service-level threshold ÷ offered"},
       {"average_speed_of_answer_seconds", "ASA: mean wait of answered sessions, from joining to acceptance"},
       {"average_handle_time_seconds", "AHT: mean talk + wrap-up time of handled sessions (accept to work order filed)"},

@@ -2,13 +2,13 @@
 // Runs a coroutine to completion on an io_context with a deadline; a test whose coroutine did
 // not finish in time fails loudly instead of hanging.
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <exception>
@@ -31,15 +31,15 @@ struct fatal_failure {
 
 // ASSERT_* in this file's tests may sit in coroutines: make their fatal path throw instead of return.
 #undef GTEST_FATAL_FAILURE_
-#define GTEST_FATAL_FAILURE_(message)                                                                          \
-  ::hotline::test::fatal_failure{::testing::internal::AssertHelper(::testing::TestPartResult::kFatalFailure,   \
-                                                                   __FILE__, __LINE__, message)} =             \
-      ::testing::Message()
+#define GTEST_FATAL_FAILURE_(message)                                                                                  \
+  ::hotline::test::fatal_failure{::testing::internal::AssertHelper(::testing::TestPartResult::kFatalFailure, __FILE__, \
+                                                                   __LINE__, message)} = ::testing::Message()
 
 namespace hotline::test {
 
 template <class Awaitable>
-void run_async(boost::asio::io_context& io, Awaitable task, std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
+void run_async(boost::asio::io_context& io, Awaitable task,
+               std::chrono::milliseconds deadline = std::chrono::seconds(30)) {
   bool done = false;
   std::exception_ptr failure;
   boost::asio::co_spawn(io, std::move(task), [&](std::exception_ptr e) {

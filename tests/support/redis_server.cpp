@@ -1,11 +1,11 @@
 // Starting and stopping the test redis-server.
 #include "redis_server.hpp"
 
-#include <csignal>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <atomic>
 #include <chrono>
@@ -63,8 +63,9 @@ std::string redis_server::address() const {
 
 void redis_server::start() {
   const auto socket = dir_ / "redis.sock";
-  std::vector<std::string> args{"redis-server", "--port", "0", "--unixsocket", socket.string(), "--save", "",
-                                "--appendonly", "no", "--dir", dir_.string(), "--logfile", (dir_ / "log").string()};
+  std::vector<std::string> args{
+      "redis-server", "--port", "0",           "--unixsocket", socket.string(),        "--save", "", "--appendonly",
+      "no",           "--dir",  dir_.string(), "--logfile",    (dir_ / "log").string()};
   pid_ = ::fork();
   if (pid_ == 0) {
     std::vector<char*> argv;

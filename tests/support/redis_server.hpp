@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 namespace hotline::test {
 

@@ -44,12 +44,15 @@ TEST(RedisClient, ManyCoroutinesShareOnePipelinedConnection) {
   const std::string key = "{" + test::unique_centre() + "}:counter";
   int finished = 0;
   for (int i = 0; i < 200; ++i)
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      const auto command0 = cmd({"INCR", key});
-      auto r = co_await redis.exec(command0);
-      EXPECT_TRUE(r && r->type == core::redis_value::kind::integer);
-      ++finished;
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          const auto command0 = cmd({"INCR", key});
+          auto r = co_await redis.exec(command0);
+          EXPECT_TRUE(r && r->type == core::redis_value::kind::integer);
+          ++finished;
+        },
+        asio::detached);
   test::run_async(io, [&]() -> asio::awaitable<void> {
     while (finished < 200) co_await test::sleep_for(5ms);
     const auto command1 = cmd({"GET", key});
@@ -86,8 +89,10 @@ TEST(RedisClient, ARequestToAPausedServerTimesOutAndLaterOnesSucceed) {
     for (int i = 0; i < 100 && !recovered; ++i) {
       const auto command5 = cmd({"PING"});
       auto again = co_await redis.exec(command5);
-      if (again && again->text == "PONG") recovered = true;
-      else co_await test::sleep_for(50ms);
+      if (again && again->text == "PONG")
+        recovered = true;
+      else
+        co_await test::sleep_for(50ms);
     }
     EXPECT_TRUE(recovered.value_or(false));
   }());
@@ -106,10 +111,13 @@ TEST(RedisClient, RestartMidRunFailsInFlightRequestsClearlyThenRecovers) {
     ASSERT_TRUE(set);
     // A blocking pop is in flight when the server goes away.
     std::optional<core::result<core::redis_value>> in_flight;
-    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
-      const auto command7 = cmd({"BLPOP", "{r}:nothing", "2"});
-      in_flight = co_await redis.exec(command7);
-    }, asio::detached);
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        [&]() -> asio::awaitable<void> {
+          const auto command7 = cmd({"BLPOP", "{r}:nothing", "2"});
+          in_flight = co_await redis.exec(command7);
+        },
+        asio::detached);
     co_await test::sleep_for(100ms);
     server.restart();
     for (int i = 0; i < 100 && !in_flight; ++i) co_await test::sleep_for(20ms);

@@ -71,8 +71,8 @@ class ws_client {
       if (payload.empty()) break;
       Frame frame;
       std::string error;
-      EXPECT_TRUE(gateway::decode_frame(payload, binary ? gateway::frame_encoding::binary : gateway::frame_encoding::json,
-                                        frame, error))
+      EXPECT_TRUE(gateway::decode_frame(
+          payload, binary ? gateway::frame_encoding::binary : gateway::frame_encoding::json, frame, error))
           << error << ": " << payload;
       if (match(frame)) co_return frame;
     }
@@ -97,8 +97,8 @@ class Gateway : public ::testing::Test {
     redis.start();
     port = server.start().value();
     run([this]() -> asio::awaitable<void> {
-      for (const auto& [name, role] : std::vector<std::pair<std::string, v1::Role>>{
-               {"lawyer1", v1::LAWYER_ROLE}, {"boss", v1::SUPERVISOR}}) {
+      for (const auto& [name, role] :
+           std::vector<std::pair<std::string, v1::Role>>{{"lawyer1", v1::LAWYER_ROLE}, {"boss", v1::SUPERVISOR}}) {
         agents::new_account a;
         a.profile.username = name;
         a.profile.display_name = name == "lawyer1" ? "张律师" : "主管";
@@ -289,8 +289,9 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
     auto rated = co_await caller.read_until<v1::CallerServerFrame>(
         [](auto& f) { return f.has_session() && f.request_id() == "rate1"; });
     EXPECT_EQ(rated.session().rating(), v1::SATISFIED) << "a success is answered with the request's id";
-    co_await lawyer.send(R"({"requestId":"w1","wrapUp":{"sessionId":")" + session_id +
-                         R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED","note":"已解答"}})");
+    co_await lawyer.send(
+        R"({"requestId":"w1","wrapUp":{"sessionId":")" + session_id +
+        R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED","note":"已解答"}})");
     auto filed = co_await lawyer.read_until<v1::AgentServerFrame>(
         [](auto& f) { return f.has_agent_state() && f.request_id() == "w1"; });
     EXPECT_EQ(filed.agent_state().sessions_size(), 0);

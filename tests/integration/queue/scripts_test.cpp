@@ -34,9 +34,7 @@ core::redis_options options() {
 class QueueScripts : public ::testing::Test {
  protected:
   QueueScripts()
-      : config(test_config()),
-        redis(io.get_executor(), options(), queue::engine::scripts()),
-        engine(redis, config) {
+      : config(test_config()), redis(io.get_executor(), options(), queue::engine::scripts()), engine(redis, config) {
     redis.start();
   }
   ~QueueScripts() override { redis.stop(); }
@@ -74,9 +72,11 @@ class QueueScripts : public ::testing::Test {
   }
 
   asio::awaitable<std::map<std::string, std::int64_t>> today_counters() {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
-    auto c = co_await engine.day_counters(core::day_string(core::local_day_number(now, config.centre.utc_offset_minutes)));
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    auto c =
+        co_await engine.day_counters(core::day_string(core::local_day_number(now, config.centre.utc_offset_minutes)));
     EXPECT_TRUE(c);
     co_return c ? *c : std::map<std::string, std::int64_t>{};
   }
@@ -155,8 +155,10 @@ TEST_F(QueueScripts, OfTwoConcurrentAcceptsExactlyOneWins) {
     int done = 0, wins = 0, gone = 0;
     auto attempt = [&](queue::engine& e) -> asio::awaitable<void> {
       auto r = co_await e.accept("l1", offer, "");
-      if (r) ++wins;
-      else if (r.error() == queue::errc::offer_gone) ++gone;
+      if (r)
+        ++wins;
+      else if (r.error() == queue::errc::offer_gone)
+        ++gone;
       ++done;
     };
     auto ex = co_await asio::this_coro::executor;
@@ -260,10 +262,9 @@ TEST_F(QueueScripts, TheWholeLifecycleCountsOnceAndBalances) {
     const std::vector<std::string> xrange{"XRANGE", "{" + config.centre.id + "}:events", "-", "+"};
     auto events = co_await redis.exec(xrange);
     ASSERT_TRUE(events);
-    const std::map<std::string, v1::SessionState> reached{{"queued", v1::QUEUED},   {"offered", v1::OFFERED},
-                                                          {"answered", v1::CONNECTED}, {"ended", v1::WRAP_UP},
-                                                          {"closed", v1::CLOSED},   {"requeued", v1::QUEUED},
-                                                          {"abandoned", v1::ABANDONED}};
+    const std::map<std::string, v1::SessionState> reached{
+        {"queued", v1::QUEUED}, {"offered", v1::OFFERED}, {"answered", v1::CONNECTED}, {"ended", v1::WRAP_UP},
+        {"closed", v1::CLOSED}, {"requeued", v1::QUEUED}, {"abandoned", v1::ABANDONED}};
     v1::SessionState state = v1::SESSION_STATE_UNSPECIFIED;
     int transitions = 0;
     for (const auto& e : events->elements) {
@@ -386,8 +387,9 @@ TEST_F(QueueScripts, TheDayCountersBalanceInTheSummary) {
     co_await engine.start(caller("r"), "");
     co_await engine.accept("l1", a->offer_id, "");
     co_await engine.end_by_caller("q", "");
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const auto today = core::day_string(core::local_day_number(now, 480));
     auto counters = co_await today_counters();
     stats::day_counters day{today, std::move(counters)};

@@ -11,8 +11,9 @@ using gateway::frame_encoding;
 TEST(FrameCodec, JsonCallerStart) {
   v1::CallerFrame frame;
   std::string error;
-  ASSERT_TRUE(decode_frame(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh","priority":"ELDERLY"}})",
-                           frame_encoding::json, frame, error))
+  ASSERT_TRUE(
+      decode_frame(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh","priority":"ELDERLY"}})",
+                   frame_encoding::json, frame, error))
       << error;
   EXPECT_EQ(frame.request_id(), "r1");
   ASSERT_EQ(frame.frame_case(), v1::CallerFrame::kStart);
@@ -67,8 +68,8 @@ TEST(FrameCodec, BadFramesAreRefusedWithAReason) {
 
 TEST(FrameCodec, Utf8Validation) {
   EXPECT_TRUE(gateway::valid_utf8("婚姻家庭 abc"));
-  EXPECT_FALSE(gateway::valid_utf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(gateway::valid_utf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(gateway::valid_utf8("\xe5\xa9"));          // truncated
-  EXPECT_TRUE(gateway::valid_utf8("\xf0\x9f\x98\x80"));   // emoji
+  EXPECT_FALSE(gateway::valid_utf8("\xc0\xaf"));         // overlong '/'
+  EXPECT_FALSE(gateway::valid_utf8("\xed\xa0\x80"));     // surrogate
+  EXPECT_FALSE(gateway::valid_utf8("\xe5\xa9"));         // truncated
+  EXPECT_TRUE(gateway::valid_utf8("\xf0\x9f\x98\x80"));  // emoji
 }

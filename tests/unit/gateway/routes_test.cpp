@@ -1,6 +1,6 @@
 // Pure pieces of the HTTP layer: query strings, the Origin rule, static file paths.
-#include "http_session.hpp"
 #include "routes.hpp"
+#include "http_session.hpp"
 #include "static_files.hpp"
 
 #include <gtest/gtest.h>

@@ -13,28 +13,17 @@ stats::report_request request(const std::string& from, const std::string& to, st
 }
 
 day_counters day_one() {
-  return {"2026-12-01",
-          {{"offered|CHAT|consult.marriage", 6},
-           {"answered|CHAT|consult.marriage", 4},
-           {"abandoned|CHAT|consult.marriage", 2},
-           {"short_abandoned|CHAT|consult.marriage", 1},
-           {"waiting|CHAT|consult.marriage", 0},
-           {"answered_in_sl|CHAT|consult.marriage", 3},
-           {"wait_ms|CHAT|consult.marriage", 40000},
-           {"longest_wait_ms|CHAT|consult.marriage", 30000},
-           {"handled|CHAT|consult.marriage", 4},
-           {"handle_ms|CHAT|consult.marriage", 1200000},
-           {"rated|CHAT|consult.marriage", 3},
-           {"satisfied|CHAT|consult.marriage", 2},
-           {"basic_satisfied|CHAT|consult.marriage", 0},
-           {"dissatisfied|CHAT|consult.marriage", 1},
-           {"offered|CHAT|consult.labour", 2},
-           {"answered|CHAT|consult.labour", 1},
-           {"waiting|CHAT|consult.labour", 1},
-           {"longest_wait_ms|CHAT|consult.labour", 50000},
-           {"wait_ms|CHAT|consult.labour", 10000},
-           {"rated|CHAT|consult.labour", 1},
-           {"basic_satisfied|CHAT|consult.labour", 1}}};
+  return {"2026-12-01", {{"offered|CHAT|consult.marriage", 6},         {"answered|CHAT|consult.marriage", 4},
+                         {"abandoned|CHAT|consult.marriage", 2},       {"short_abandoned|CHAT|consult.marriage", 1},
+                         {"waiting|CHAT|consult.marriage", 0},         {"answered_in_sl|CHAT|consult.marriage", 3},
+                         {"wait_ms|CHAT|consult.marriage", 40000},     {"longest_wait_ms|CHAT|consult.marriage", 30000},
+                         {"handled|CHAT|consult.marriage", 4},         {"handle_ms|CHAT|consult.marriage", 1200000},
+                         {"rated|CHAT|consult.marriage", 3},           {"satisfied|CHAT|consult.marriage", 2},
+                         {"basic_satisfied|CHAT|consult.marriage", 0}, {"dissatisfied|CHAT|consult.marriage", 1},
+                         {"offered|CHAT|consult.labour", 2},           {"answered|CHAT|consult.labour", 1},
+                         {"waiting|CHAT|consult.labour", 1},           {"longest_wait_ms|CHAT|consult.labour", 50000},
+                         {"wait_ms|CHAT|consult.labour", 10000},       {"rated|CHAT|consult.labour", 1},
+                         {"basic_satisfied|CHAT|consult.labour", 1}}};
 }
 
 }  // namespace

@@ -4,9 +4,9 @@
 
 #include "hotline/agents/errc.hpp"
 
+#include <hotline/proto/hotline.pb.h>
 #include <hotline/core/config.hpp>
 #include <hotline/core/redis_client.hpp>
-#include <hotline/proto/hotline.pb.h>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -53,7 +53,8 @@ class accounts {
   boost::asio::awaitable<result<std::vector<account>>> list();
   boost::asio::awaitable<result<account>> find(const std::string& username);
   boost::asio::awaitable<result<void>> set_disabled(const std::string& username, bool disabled);
-  boost::asio::awaitable<result<void>> set_skills(const std::string& username, const std::vector<std::string>& categories,
+  boost::asio::awaitable<result<void>> set_skills(const std::string& username,
+                                                  const std::vector<std::string>& categories,
                                                   const std::vector<std::string>& languages, int chat_capacity);
 
   /// Unknown user and wrong password take the same time and give the same error.

@@ -4,9 +4,9 @@
 
 #include <boost/system/result.hpp>
 
+#include <sys/types.h>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 
 namespace hotline::core {
 

@@ -19,9 +19,7 @@ enum class errc {
 
 const boost::system::error_category& core_category() noexcept;
 
-inline boost::system::error_code make_error_code(errc e) noexcept {
-  return {static_cast<int>(e), core_category()};
-}
+inline boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), core_category()}; }
 
 template <class T>
 using result = boost::system::result<T>;

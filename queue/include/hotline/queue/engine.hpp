@@ -33,8 +33,7 @@ class engine {
   boost::asio::awaitable<result<void>> decline(const std::string& agent_id, const std::string& offer_id,
                                                std::string request_id);
   /// The caller leaves: abandons a waiting session, or ends a connected one.
-  boost::asio::awaitable<result<v1::SessionState>> end_by_caller(const std::string& session_id,
-                                                                 std::string request_id);
+  boost::asio::awaitable<result<v1::SessionState>> end_by_caller(const std::string& session_id, std::string request_id);
   boost::asio::awaitable<result<void>> end_by_lawyer(const std::string& agent_id, const std::string& session_id,
                                                      std::string request_id);
   boost::asio::awaitable<result<void>> wrap_up(const std::string& agent_id, const work_order& order,
