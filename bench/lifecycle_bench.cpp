@@ -1,6 +1,7 @@
 // Whole consultations per second through the queue scripts, against a real redis-server started
 // twice: with AOF and appendfsync always (the default), and with no persistence. Prints both
 // figures and their ratio, which is what to compare on a shared, noisy machine.
+#include <hotline/core/embedded_redis.hpp>
 #include <hotline/core/log.hpp>
 #include <hotline/queue/engine.hpp>
 
@@ -11,18 +12,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <csignal>
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <iostream>
-#include <thread>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -35,46 +29,6 @@ struct settings {
   int lawyers = 8;
   int callers = 16;  ///< concurrent callers
   int rounds = 50;   ///< consultations per caller
-};
-
-class redis_child {
- public:
-  redis_child(const std::filesystem::path& dir, bool aof) : socket_(dir / "redis.sock") {
-    std::filesystem::create_directories(dir);
-    std::vector<std::string> args{"redis-server", "--port",           "0",
-                                  "--unixsocket", socket_.string(),   "--dir",
-                                  dir.string(),   "--save",           "",
-                                  "--appendonly", aof ? "yes" : "no", "--appendfsync",
-                                  "always",       "--logfile",        (dir / "log").string()};
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execvp(argv[0], argv.data());
-      ::_exit(127);
-    }
-    for (int i = 0; i < 500 && !accepts(); ++i) std::this_thread::sleep_for(10ms);
-  }
-  ~redis_child() {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-  std::string address() const { return "unix:" + socket_.string(); }
-
- private:
-  bool accepts() const {
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, socket_.c_str(), sizeof a.sun_path - 1);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    return ok;
-  }
-  std::filesystem::path socket_;
-  pid_t pid_;
 };
 
 asio::awaitable<void> pause(std::chrono::microseconds d) {
@@ -172,13 +126,13 @@ int main(int argc, char** argv) {
               s.rounds);
   std::printf("(one consultation = start, offer, accept, 2 chat lines, end, rate, wrap-up: 7 scripts + polls)\n");
   figures aof, memory;
-  {
-    redis_child server(dir / "aof", true);
-    aof = run(server.address(), s);
-  }
-  {
-    redis_child server(dir / "memory", false);
-    memory = run(server.address(), s);
+  for (const bool durable : {true, false}) {
+    auto server = core::embedded_redis::start("redis-server", dir / (durable ? "aof" : "memory"), durable);
+    if (!server) {
+      std::fprintf(stderr, "cannot start redis-server: %s\n", server.error().c_str());
+      return 1;
+    }
+    (durable ? aof : memory) = run(server->address(), s);
   }
   std::filesystem::remove_all(dir);
   auto line = [](const char* name, const figures& f) {

@@ -45,7 +45,8 @@ std::filesystem::path embedded_redis::socket_path(const std::filesystem::path& d
 }
 
 boost::system::result<embedded_redis, std::string> embedded_redis::start(const std::string& binary,
-                                                                         const std::filesystem::path& dir) {
+                                                                         const std::filesystem::path& dir,
+                                                                         bool durable) {
   const auto redis_dir = std::filesystem::absolute(dir) / "redis";
   std::error_code ec;
   std::filesystem::create_directories(redis_dir, ec);
@@ -57,27 +58,13 @@ boost::system::result<embedded_redis, std::string> embedded_redis::start(const s
   if (socket.string().size() >= sizeof(sockaddr_un{}.sun_path))
     return "the data directory path is too long for a unix socket: " + socket.string();
 
+  // clang-format off
   std::vector<std::string> args{binary,
-                                "--port",
-                                "0",
-                                "--unixsocket",
-                                socket.string(),
-                                "--unixsocketperm",
-                                "700",
-                                "--dir",
-                                redis_dir.string(),
-                                "--appendonly",
-                                "yes",
-                                "--appendfsync",
-                                "always",
-                                "--save",
-                                "",
-                                "--maxmemory-policy",
-                                "noeviction",
-                                "--daemonize",
-                                "no",
-                                "--logfile",
-                                (redis_dir / "redis.log").string()};
+      "--port", "0", "--unixsocket", socket.string(), "--unixsocketperm", "700",
+      "--dir", redis_dir.string(), "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
+      "--save", "", "--maxmemory-policy", "noeviction", "--daemonize", "no",
+      "--logfile", (redis_dir / "redis.log").string()};
+  // clang-format on
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return std::string("fork failed: ") + std::strerror(errno);

@@ -1,11 +1,14 @@
 #pragma once
-// A real redis-server for one test binary: unix socket in a temp dir, no TCP port, stopped by PID.
+// A real redis-server for one test binary: unix socket in a temp dir, no TCP port, no persistence,
+// stopped by PID (core::embedded_redis does the process work).
 // $HOTLINE_TEST_REDIS points the tests at an external server instead.
+
+#include <hotline/core/embedded_redis.hpp>
 
 #include <gtest/gtest.h>
 
-#include <sys/types.h>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace hotline::test {
@@ -24,11 +27,10 @@ class redis_server {
   /// SIGSTOP / SIGCONT: a server that keeps its socket open but answers nothing.
   void pause();
   void resume();
-  pid_t pid() const { return pid_; }
 
  private:
   std::filesystem::path dir_;
-  pid_t pid_ = -1;
+  std::optional<core::embedded_redis> server_;
 };
 
 /// The binary's shared server (a gtest Environment starts it once).

@@ -13,8 +13,10 @@ namespace hotline::core {
 class embedded_redis {
  public:
   /// Starts `binary` with its data in `dir` and waits until its socket accepts connections.
+  /// `durable` = AOF with appendfsync always; tests and the benchmark's baseline turn it off.
   static boost::system::result<embedded_redis, std::string> start(const std::string& binary,
-                                                                  const std::filesystem::path& dir);
+                                                                  const std::filesystem::path& dir,
+                                                                  bool durable = true);
   /// The socket of a server already started in `dir` (for `hotline admin` beside a running gateway).
   static std::filesystem::path socket_path(const std::filesystem::path& dir);
 
