@@ -415,3 +415,68 @@ export function banner(node) {
     },
   };
 }
+
+// ---- the staff pages' login form ----
+
+// Wires the login form that the console and the dashboard share: #login-section holding
+// #login-form (#username, #password, #login-btn) and its #login-error banner; page-wide
+// errors go to #error. On submit it logs in, then toAuth(res, username) turns the response
+// into the record kept in `store` — or returns a string, the page's reason for refusing the
+// account, shown on the form (nothing is stored). onLogin(record) then opens the page.
+// Returns restore() (the stored login, or null with the form focused) and
+// signOut(message) (forget the login and show the form again, with message if any).
+export function loginForm({ store, toAuth, onLogin }) {
+  const $ = (id) => document.getElementById(id);
+  const section = $('login-section');
+  const form = $('login-form');
+  const usernameInput = $('username');
+  const passwordInput = $('password');
+  const button = $('login-btn');
+  const loginError = banner($('login-error'));
+  const pageError = banner($('error'));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    loginError.clear();
+    pageError.clear();
+    const username = usernameInput.value.trim();
+    const password = passwordInput.value;
+    if (!username || !password) {
+      loginError.error('请输入用户名和密码。');
+      return;
+    }
+    button.disabled = true;
+    button.textContent = '正在登录…';
+    try {
+      const res = await login(username, password);
+      const record = toAuth(res, username);
+      if (typeof record === 'string') {
+        loginError.error(record);
+        return;
+      }
+      store.save(record);
+      passwordInput.value = '';
+      onLogin(record);
+    } catch (err) {
+      loginError.error(err.message);
+    } finally {
+      button.disabled = false;
+      button.textContent = '登录';
+    }
+  });
+
+  return {
+    restore() {
+      const record = store.load();
+      if (!record) usernameInput.focus();
+      return record;
+    },
+    signOut(message) {
+      store.clear();
+      show(section, true);
+      pageError.clear();
+      if (message) loginError.error(message);
+      usernameInput.focus();
+    },
+  };
+}

@@ -5,7 +5,7 @@ import {
   errorText,
   AGENT_STATUS_LABELS, CHANNEL_LABELS, JsonSocket, OUTCOME_OPTIONS, PRIORITY_LABELS,
   SESSION_STATE_LABELS, WORK_ORDER_TYPE_OPTIONS, authStore, banner, compareMessageIds, el,
-  fillSelect, formatClock, formatDuration, loadCatalog, login, nameOf, newRequestId, show, toNumber,
+  fillSelect, formatClock, formatDuration, loadCatalog, loginForm, nameOf, newRequestId, show, toNumber,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,16 +15,11 @@ const LIVE_STATES = new Set(['OFFERED', 'CONNECTED', 'WRAP_UP']);
 
 const ui = {
   error: banner($('error')),
-  loginError: banner($('login-error')),
   conn: $('conn-status'),
   userBox: $('user-box'),
   agentName: $('agent-name'),
   logoutBtn: $('logout-btn'),
   loginSection: $('login-section'),
-  loginForm: $('login-form'),
-  username: $('username'),
-  password: $('password'),
-  loginBtn: $('login-btn'),
   agentSection: $('agent-section'),
   agentStatus: $('agent-status'),
   agentLoad: $('agent-load'),
@@ -63,39 +58,22 @@ const S = {
 
 // ---- login ----
 
-async function onLoginSubmit(ev) {
-  ev.preventDefault();
-  ui.loginError.clear();
-  ui.error.clear();
-  const username = ui.username.value.trim();
-  const password = ui.password.value;
-  if (!username || !password) {
-    ui.loginError.error('请输入用户名和密码。');
-    return;
-  }
-  ui.loginBtn.disabled = true;
-  ui.loginBtn.textContent = '正在登录…';
-  try {
-    const res = await login(username, password);
-    // Which roles may take sessions is the server's decision: it answers the agent socket
-    // with an error frame (FORBIDDEN) for the others, shown on the login form.
-    S.auth = {
-      token: res.token,
-      role: res.role,
-      displayName: res.displayName || username,
-      agentId: res.agentId || '',
-      expiresAtMs: res.expiresAtMs || '0',
-    };
-    auth.save(S.auth);
-    ui.password.value = '';
+// Which roles may take sessions is the server's decision: it answers the agent socket
+// with an error frame (FORBIDDEN) for the others, shown on the login form.
+const loginUi = loginForm({
+  store: auth,
+  toAuth: (res, username) => ({
+    token: res.token,
+    role: res.role,
+    displayName: res.displayName || username,
+    agentId: res.agentId || '',
+    expiresAtMs: res.expiresAtMs || '0',
+  }),
+  onLogin: (record) => {
+    S.auth = record;
     enterConsole();
-  } catch (err) {
-    ui.loginError.error(err.message);
-  } finally {
-    ui.loginBtn.disabled = false;
-    ui.loginBtn.textContent = '登录';
-  }
-}
+  },
+});
 
 function enterConsole() {
   show(ui.loginSection, false);
@@ -118,7 +96,6 @@ function logout(message) {
     S.socket = null;
     socket.close();
   }
-  auth.clear();
   S.auth = null;
   S.agent = null;
   S.offer = null;
@@ -130,10 +107,7 @@ function logout(message) {
   ui.conn.textContent = '';
   show(ui.agentSection, false);
   show(ui.userBox, false);
-  show(ui.loginSection, true);
-  ui.error.clear();
-  if (message) ui.loginError.error(message);
-  ui.username.focus();
+  loginUi.signOut(message);
 }
 
 function onSocketStatus(status) {
@@ -563,7 +537,6 @@ function tick() {
 // ---- start-up ----
 
 function init() {
-  ui.loginForm.addEventListener('submit', onLoginSubmit);
   ui.logoutBtn.addEventListener('click', () => {
     if (S.socket && S.socket.isOpen && S.sessions.size === 0) {
       S.socket.send({ requestId: newRequestId(), setStatus: { status: 'OFFLINE' } });
@@ -581,9 +554,8 @@ function init() {
     render();
   }).catch((err) => ui.error.error(`无法加载咨询类别：${err.message}`));
 
-  S.auth = auth.load();
+  S.auth = loginUi.restore();
   if (S.auth) enterConsole();
-  else ui.username.focus();
 }
 
 init();

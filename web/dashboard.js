@@ -1,7 +1,7 @@
 // The manager's dashboard: today's (or a chosen period's) figures from the summary report,
 // refreshed every 5 seconds, a per-category table and a CSV download.
 import {
-  api, authStore, banner, el, formatClock, formatCount, formatPercent, loadCatalog, login, nameOf,
+  api, authStore, banner, el, formatClock, formatCount, formatPercent, loadCatalog, loginForm, nameOf,
   request, show,
 } from './common.js';
 
@@ -32,16 +32,11 @@ const DEFINITION_LABELS = {
 
 const ui = {
   error: banner($('error')),
-  loginError: banner($('login-error')),
   refreshStatus: $('refresh-status'),
   userBox: $('user-box'),
   userName: $('user-name'),
   logoutBtn: $('logout-btn'),
   loginSection: $('login-section'),
-  loginForm: $('login-form'),
-  username: $('username'),
-  password: $('password'),
-  loginBtn: $('login-btn'),
   dashSection: $('dashboard-section'),
   periodTitle: $('period-title'),
   rangeForm: $('range-form'),
@@ -78,37 +73,19 @@ const S = {
 
 // ---- login ----
 
-async function onLoginSubmit(ev) {
-  ev.preventDefault();
-  ui.loginError.clear();
-  ui.error.clear();
-  const username = ui.username.value.trim();
-  const password = ui.password.value;
-  if (!username || !password) {
-    ui.loginError.error('请输入用户名和密码。');
-    return;
-  }
-  ui.loginBtn.disabled = true;
-  ui.loginBtn.textContent = '正在登录…';
-  try {
-    const res = await login(username, password);
-    if (res.role !== 'SUPERVISOR' && res.role !== 'ADMIN') {
-      ui.loginError.error('数据看板仅限主管或管理员账号使用。');
-      return;
-    }
-    S.auth = {
+const loginUi = loginForm({
+  store: auth,
+  toAuth: (res, username) => {
+    if (res.role !== 'SUPERVISOR' && res.role !== 'ADMIN') return '数据看板仅限主管或管理员账号使用。';
+    return {
       token: res.token, role: res.role, displayName: res.displayName || username, expiresAtMs: res.expiresAtMs || '0',
     };
-    auth.save(S.auth);
-    ui.password.value = '';
+  },
+  onLogin: (record) => {
+    S.auth = record;
     enterDashboard();
-  } catch (err) {
-    ui.loginError.error(err.message);
-  } finally {
-    ui.loginBtn.disabled = false;
-    ui.loginBtn.textContent = '登录';
-  }
-}
+  },
+});
 
 function enterDashboard() {
   show(ui.loginSection, false);
@@ -123,15 +100,11 @@ function enterDashboard() {
 function logout(message) {
   clearInterval(S.timer);
   S.timer = null;
-  auth.clear();
   S.auth = null;
   show(ui.dashSection, false);
   show(ui.userBox, false);
-  show(ui.loginSection, true);
-  ui.error.clear();
   ui.refreshStatus.textContent = '';
-  if (message) ui.loginError.error(message);
-  ui.username.focus();
+  loginUi.signOut(message);
 }
 
 // ---- reports ----
@@ -258,7 +231,6 @@ async function downloadCsv() {
 // ---- start-up ----
 
 function init() {
-  ui.loginForm.addEventListener('submit', onLoginSubmit);
   ui.logoutBtn.addEventListener('click', () => logout(''));
   ui.csvBtn.addEventListener('click', downloadCsv);
   ui.rangeForm.addEventListener('submit', (ev) => {
@@ -281,9 +253,8 @@ function init() {
     if (S.auth) refresh();
   }).catch((err) => ui.error.error(`无法加载咨询类别：${err.message}`));
 
-  S.auth = auth.load();
+  S.auth = loginUi.restore();
   if (S.auth) enterDashboard();
-  else ui.username.focus();
 }
 
 init();
