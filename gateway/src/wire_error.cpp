@@ -9,6 +9,8 @@
 #include <hotline/queue/errc.hpp>
 #include <hotline/stats/summary.hpp>
 
+#include <utility>
+
 namespace hotline::gateway {
 
 wire_error to_wire(const boost::system::error_code& ec) {
@@ -72,33 +74,14 @@ wire_error to_wire(const boost::system::error_code& ec) {
 }
 
 wire_error gateway_error(v1::ErrorCode code, std::string message) {
+  // The gateway's own codes; anything not listed is a 400.
+  static constexpr std::pair<v1::ErrorCode, unsigned> statuses[] = {
+      {v1::NOT_AUTHENTICATED, 401},  {v1::FORBIDDEN, 403}, {v1::ORIGIN_FORBIDDEN, 403}, {v1::NOT_FOUND, 404},
+      {v1::METHOD_NOT_ALLOWED, 405}, {v1::TOO_LARGE, 413}, {v1::INTERNAL, 500},         {v1::STORE_UNAVAILABLE, 503},
+  };
   unsigned status = 400;
-  switch (code) {
-    case v1::NOT_AUTHENTICATED:
-      status = 401;
-      break;
-    case v1::FORBIDDEN:
-    case v1::ORIGIN_FORBIDDEN:
-      status = 403;
-      break;
-    case v1::NOT_FOUND:
-      status = 404;
-      break;
-    case v1::METHOD_NOT_ALLOWED:
-      status = 405;
-      break;
-    case v1::TOO_LARGE:
-      status = 413;
-      break;
-    case v1::STORE_UNAVAILABLE:
-      status = 503;
-      break;
-    case v1::INTERNAL:
-      status = 500;
-      break;
-    default:
-      break;
-  }
+  for (const auto& [known, http_status] : statuses)
+    if (known == code) status = http_status;
   return {code, status, std::move(message)};
 }
 
