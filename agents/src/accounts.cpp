@@ -38,6 +38,7 @@ account decode_account(const core::redis_value& flat) {
   v1::Role_Parse(flat.field("role").text, &a.role);
   a.disabled = flat.field("disabled").text == "1";
   a.categories = core::split_list(flat.field("categories").text);
+  a.backup_categories = core::split_list(flat.field("backup_categories").text);
   a.languages = core::split_list(flat.field("languages").text);
   a.chat_capacity = static_cast<int>(flat.field("chat_capacity").as_integer().value_or(3));
   return a;
@@ -59,12 +60,22 @@ bool all_known(const std::vector<std::string>& codes, const std::vector<core::ca
 
 }  // namespace
 
-std::vector<std::string> account::skills() const {
+namespace {
+
+std::vector<std::string> pairs(const std::vector<std::string>& categories, const std::vector<std::string>& languages,
+                               const std::vector<std::string>& leave_out = {}) {
   std::vector<std::string> out;
   for (const auto& c : categories)
-    for (const auto& l : languages) out.push_back(c + ":" + l);
+    if (std::find(leave_out.begin(), leave_out.end(), c) == leave_out.end())
+      for (const auto& l : languages) out.push_back(c + ":" + l);
   return out;
 }
+
+}  // namespace
+
+std::vector<std::string> account::skills() const { return pairs(categories, languages); }
+
+std::vector<std::string> account::backup_skills() const { return pairs(backup_categories, languages, categories); }
 
 accounts::accounts(core::redis_client& redis, const core::config& config)
     : redis_(redis), config_(config), prefix_("{" + config.centre.id + "}:"), dummy_hash_(hash_password("dummy")) {}
@@ -96,7 +107,9 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
   if (!valid_username(p.username)) co_return make_error_code(errc::bad_username);
   if (request.password.size() < 10) co_return make_error_code(errc::weak_password);
   if (p.role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role)) co_return make_error_code(errc::unknown_role);
-  if (!all_known(p.categories, config_.routing.categories) || !all_known(p.languages, config_.routing.languages))
+  if (!all_known(p.categories, config_.routing.categories) ||
+      !all_known(p.backup_categories, config_.routing.categories) ||
+      !all_known(p.languages, config_.routing.languages))
     co_return make_error_code(errc::unknown_skill);
   if (p.chat_capacity < 1 || p.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
   auto hashed = co_await hash_off_thread(request.password);
@@ -118,6 +131,8 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
                                    "0",
                                    "categories",
                                    core::join_list(p.categories),
+                                   "backup_categories",
+                                   core::join_list(p.backup_categories),
                                    "languages",
                                    core::join_list(p.languages),
                                    "chat_capacity",
@@ -161,17 +176,24 @@ asio::awaitable<result<void>> accounts::set_disabled(const std::string& username
   co_return result<void>{};
 }
 
-asio::awaitable<result<void>> accounts::set_skills(const std::string& username,
-                                                   const std::vector<std::string>& categories,
-                                                   const std::vector<std::string>& languages, int chat_capacity) {
-  if (!all_known(categories, config_.routing.categories) || !all_known(languages, config_.routing.languages))
+asio::awaitable<result<void>> accounts::set_skills(const std::string& username, const account& skills) {
+  if (!all_known(skills.categories, config_.routing.categories) ||
+      !all_known(skills.backup_categories, config_.routing.categories) ||
+      !all_known(skills.languages, config_.routing.languages))
     co_return make_error_code(errc::unknown_skill);
-  if (chat_capacity < 1 || chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
+  if (skills.chat_capacity < 1 || skills.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
   auto existing = co_await find(username);
   if (!existing) co_return existing.error();
-  std::vector<std::string> command{
-      "HSET",      account_key(username),      "categories",    core::join_list(categories),
-      "languages", core::join_list(languages), "chat_capacity", std::to_string(chat_capacity)};
+  std::vector<std::string> command{"HSET",
+                                   account_key(username),
+                                   "categories",
+                                   core::join_list(skills.categories),
+                                   "backup_categories",
+                                   core::join_list(skills.backup_categories),
+                                   "languages",
+                                   core::join_list(skills.languages),
+                                   "chat_capacity",
+                                   std::to_string(skills.chat_capacity)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   co_return result<void>{};

@@ -116,6 +116,15 @@ std::map<std::string, section_schema> schema_of(config& c) {
         {"default_chat_capacity", integer_into(c.routing.default_chat_capacity, 1, 20)},
         {"priority_boost_seconds", integer_into(c.routing.priority_boost_seconds, 0, 86400)},
         {"estimated_handle_seconds", integer_into(c.routing.estimated_handle_seconds, 1, 86400)},
+        {"urgent_boost_seconds", integer_into(c.routing.urgent_boost_seconds, 0, 86400)},
+        {"backup_after_seconds", integer_into(c.routing.backup_after_seconds, 0, 86400)},
+        {"general_after_seconds", integer_into(c.routing.general_after_seconds, 0, 86400)},
+        {"max_wait_seconds", integer_into(c.routing.max_wait_seconds, 1, 86400)},
+        {"max_queue_length", integer_into(c.routing.max_queue_length, 1, 1'000'000)},
+        {"selection", string_into(c.routing.selection)},
+        {"decline_exclusion_seconds", integer_into(c.routing.decline_exclusion_seconds, 0, 86400)},
+        {"ticket_reply_hours", integer_into(c.routing.ticket_reply_hours, 1, 24 * 365)},
+        {"transfer_destinations", catalog_into(c.routing.transfer_destinations)},
         {"categories", catalog_into(c.routing.categories)},
         {"languages", catalog_into(c.routing.languages)}}},
       {"stats",
@@ -166,6 +175,9 @@ parse_result parse_config(const std::string& toml_text) {
   for (const auto* list : {&c.routing.categories, &c.routing.languages})
     for (const auto& entry : *list)
       if (!valid_code(entry.code)) return "code '" + entry.code + "' may use only letters, digits, '.', '_' and '-'";
+  if (c.routing.selection != "longest_idle" && c.routing.selection != "fewest_today" &&
+      c.routing.selection != "round_robin")
+    return "'routing.selection' must be longest_idle, fewest_today or round_robin";
   if (!valid_code(c.centre.id)) return "'centre.id' may use only letters, digits, '.', '_' and '-'";
   return c;
 }

@@ -1,6 +1,7 @@
 // Random ids and digests on OpenSSL.
 #include "hotline/core/ids.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -44,5 +45,9 @@ std::string random_hex(std::size_t bytes) {
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
 
 std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
+
+bool same_secret(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 }  // namespace hotline::core

@@ -36,7 +36,7 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     if (!all) co_return fail(all.error().message());
     for (const auto& a : *all)
       std::cout << a.username << "\t" << role_name(a.role) << "\t" << a.display_name << "\t"
-                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\t"
+                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\tbackup " << core::join_list(a.backup_categories) << "\t"
                 << core::join_list(a.languages) << "\tchats " << a.chat_capacity << "\n";
     co_return 0;
   }
@@ -49,6 +49,7 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     request.profile.display_name = args.option("name").value_or(username);
     request.profile.role = *role;
     request.profile.categories = core::split_list(args.option("categories").value_or(""));
+    request.profile.backup_categories = core::split_list(args.option("backup-categories").value_or(""));
     request.profile.languages = core::split_list(args.option("languages").value_or(""));
     request.profile.chat_capacity =
         std::atoi(args.option("chat-capacity").value_or(std::to_string(config.routing.default_chat_capacity)).c_str());
@@ -70,11 +71,12 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     // What is not given stays as it is.
     auto current = co_await accounts.find(username);
     if (!current) co_return fail(current.error().message());
-    const int capacity =
-        args.option("chat-capacity") ? std::atoi(args.option("chat-capacity")->c_str()) : current->chat_capacity;
-    auto categories = args.option("categories") ? core::split_list(*args.option("categories")) : current->categories;
-    auto languages = args.option("languages") ? core::split_list(*args.option("languages")) : current->languages;
-    auto done = co_await accounts.set_skills(username, categories, languages, capacity);
+    agents::account skills = *current;
+    if (auto v = args.option("chat-capacity")) skills.chat_capacity = std::atoi(v->c_str());
+    if (auto v = args.option("categories")) skills.categories = core::split_list(*v);
+    if (auto v = args.option("backup-categories")) skills.backup_categories = core::split_list(*v);
+    if (auto v = args.option("languages")) skills.languages = core::split_list(*v);
+    auto done = co_await accounts.set_skills(username, skills);
     if (!done) co_return fail(done.error().message());
     std::cout << username << " skills updated\n";
     co_return 0;

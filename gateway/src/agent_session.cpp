@@ -14,19 +14,6 @@ namespace {
 constexpr std::size_t max_chat_chars = 4000;
 constexpr std::size_t max_note_chars = 8000;
 
-v1::Offer to_offer(const queue::session_view& s) {
-  v1::Offer o;
-  o.set_offer_id(s.offer_id);
-  o.set_session_id(s.id);
-  o.set_channel(s.channel);
-  o.set_category(s.category);
-  o.set_language(s.language);
-  o.set_priority(s.priority);
-  o.set_expires_at_ms(s.offer_expires_ms);
-  o.set_enqueued_at_ms(s.enqueued_ms);
-  return o;
-}
-
 }  // namespace
 
 agent_session::agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token)
@@ -132,6 +119,37 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
       if (!r) failed = r.error();
       break;
     }
+    case v1::AgentFrame::kTransfer: {
+      const auto& t = frame.transfer();
+      if (t.destination().empty() == t.category().empty()) {
+        send_error(rid, v1::BAD_REQUEST, "a transfer names either a category or a destination");
+        co_return;
+      }
+      queue::transfer_request request{t.session_id(), t.category(), t.language(), t.destination()};
+      if (request.destination.empty() && request.language.empty()) {
+        // Same language unless told otherwise: the caller still speaks it.
+        auto current = co_await queue.session(t.session_id());
+        if (!current) {
+          send_error(rid, current.error());
+          co_return;
+        }
+        request.language = current->language;
+      }
+      auto r = co_await queue.transfer(me, request, scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
+    case v1::AgentFrame::kReplyTicket: {
+      const auto& reply = frame.reply_ticket();
+      if (reply.text().empty() || reply.text().size() > max_note_chars) {
+        send_error(rid, v1::BAD_REQUEST, "a reply needs 1 to 8000 bytes of text");
+        co_return;
+      }
+      auto r = co_await queue.reply_ticket(me, account_->display_name, reply.ticket_id(), reply.kind(), reply.text(),
+                                           scoped(rid));
+      if (!r) failed = r.error();
+      break;
+    }
     case v1::AgentFrame::FRAME_NOT_SET:
       send_error(rid, v1::BAD_FRAME, "the frame names no operation");
       co_return;
@@ -165,7 +183,8 @@ asio::awaitable<void> agent_session::set_status(const std::string& request_id, v
     co_return;
   }
   account_ = std::move(*fresh);
-  queue::agent_profile profile{account_->username, account_->display_name, account_->skills(), account_->chat_capacity};
+  queue::agent_profile profile{account_->username, account_->display_name, account_->skills(),
+                               account_->backup_skills(), account_->chat_capacity};
   auto changed = co_await context_.queue.set_status(profile, status, scoped(request_id));
   if (!changed)
     send_error(request_id, changed.error());
@@ -178,17 +197,16 @@ asio::awaitable<void> agent_session::on_refresh() {
   auto view = co_await context_.queue.agent(account_->username);
   if (!view) co_return;
 
+  // Before the first status change routing knows nothing of the lawyer: show the account's profile.
+  if (view->chat_capacity == 0) {
+    view->skills = account_->skills();
+    view->backup_skills = account_->backup_skills();
+    view->chat_capacity = account_->chat_capacity;
+  }
+  view->name = account_->display_name;
   v1::AgentServerFrame state_frame;
-  auto& state = *state_frame.mutable_agent_state();
-  state.set_agent_id(account_->username);
-  state.set_display_name(account_->display_name);
-  state.set_status(view->status);
-  for (const auto& skill : view->skills.empty() ? account_->skills() : view->skills) state.add_skills(skill);
-  state.set_active_sessions(view->load);
-  state.set_chat_capacity(view->chat_capacity ? view->chat_capacity : account_->chat_capacity);
-  state.set_consecutive_misses(view->misses);
-  if (view->offer) *state.mutable_offer() = to_offer(*view->offer);
-  for (const auto& s : view->sessions) *state.add_sessions() = to_update(s, context_.queue);
+  *state_frame.mutable_agent_state() = to_agent_state(*view, context_.queue);
+  const auto& state = state_frame.agent_state();
 
   if (view->offer && view->offer->offer_id != last_offer_id_) {
     v1::AgentServerFrame offer;
@@ -236,6 +254,16 @@ asio::awaitable<void> agent_session::on_refresh() {
     }
   }
   last_session_states_ = std::move(still_open);
+
+  if (auto tickets = co_await context_.queue.open_tickets()) {
+    v1::AgentServerFrame frame;
+    for (const auto& t : *tickets) *frame.mutable_tickets()->add_tickets() = to_ticket(t, ticket_reader::lawyer);
+    if (auto bytes = frame.tickets().SerializeAsString(); bytes != last_tickets_ || !sent_tickets_) {
+      last_tickets_ = std::move(bytes);
+      sent_tickets_ = true;
+      send(frame);
+    }
+  }
 }
 
 asio::awaitable<void> agent_session::on_closed() {

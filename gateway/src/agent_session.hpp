@@ -34,6 +34,8 @@ class agent_session final : public ws_session {
   std::map<std::string, std::string> last_message_ids_;  ///< per followed session
   std::map<std::string, std::string> last_session_states_;
   std::vector<std::string> pending_acks_;
+  std::string last_tickets_;  ///< the last open-ticket list sent
+  bool sent_tickets_ = false;
 };
 
 }  // namespace hotline::gateway

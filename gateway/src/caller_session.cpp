@@ -8,8 +8,6 @@
 #include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
 
-#include <openssl/crypto.h>
-
 namespace hotline::gateway {
 
 namespace asio = boost::asio;
@@ -17,10 +15,7 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::size_t max_chat_chars = 4000;
-
-bool same_secret(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
+constexpr std::size_t max_question_bytes = 2000;
 
 }  // namespace
 
@@ -102,6 +97,9 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
         acknowledge(rid);
       co_return;
     }
+    case v1::CallerFrame::kLeaveMessage:
+      co_await leave_message(rid, frame.leave_message());
+      co_return;
     case v1::CallerFrame::kEnd: {
       auto ended = co_await queue.end_by_caller(session_id_, scoped(rid));
       if (!ended)
@@ -141,6 +139,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   ++context_.metrics.sessions_started_total;
   core::logger("gateway")->info("{} started session {} ({}, {})", log_id_, request.session_id, request.category,
                                 request.language);
+  token_ = token;
   follow(*started);
   send_update(*started, request_id, token);
 }
@@ -156,11 +155,12 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
     co_return;
   }
   // A wrong token looks exactly like a missing session: ids cannot be probed.
-  if (!found || !same_secret(found->token_hash, core::sha256_hex(resume.token()))) {
+  if (!found || !core::same_secret(found->token_hash, core::sha256_hex(resume.token()))) {
     send_error(request_id, v1::SESSION_NOT_FOUND, "no such session, or the token does not match");
     co_return;
   }
   last_message_id_ = resume.last_message_id();
+  token_ = resume.token();
   auto reconnected = co_await context_.queue.caller_connection(found->id, true);
   if (!reconnected) {
     send_error(request_id, reconnected.error());
@@ -168,6 +168,36 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
   }
   follow(*found);
   send_update(*found, request_id, "");
+  refresh();
+}
+
+asio::awaitable<void> caller_session::leave_message(const std::string& request_id, const v1::LeaveMessage& message) {
+  if (message.kind() != v1::MESSAGE && message.kind() != v1::CALLBACK) {
+    send_error(request_id, v1::BAD_REQUEST, "kind must be MESSAGE or CALLBACK");
+    co_return;
+  }
+  if (message.question().empty() || message.question().size() > max_question_bytes) {
+    send_error(request_id, v1::BAD_REQUEST, "a message needs a question of 1 to 2000 bytes");
+    co_return;
+  }
+  if (message.contact().size() > 64 || (message.kind() == v1::CALLBACK && message.contact().empty())) {
+    send_error(request_id, v1::BAD_REQUEST, "a callback needs a contact; a contact is at most 64 bytes");
+    co_return;
+  }
+  queue::leave_message_request request{session_id_, message.kind(), message.contact(), message.question()};
+  auto ticket = co_await context_.queue.leave_message(request, scoped(request_id));
+  if (!ticket) {
+    send_error(request_id, ticket.error());
+    co_return;
+  }
+  core::logger("gateway")->info("{} session {} left {} {}", log_id_, session_id_, v1::TicketKind_Name(ticket->kind),
+                                ticket->id);
+  v1::CallerServerFrame frame;
+  frame.set_request_id(request_id);
+  *frame.mutable_ticket() = to_ticket(*ticket, ticket_reader::caller);
+  // The ticket is read with the session's own token: the caller already holds it.
+  frame.mutable_ticket()->set_token(token_);
+  send(frame);
   refresh();
 }
 
@@ -179,8 +209,8 @@ void caller_session::acknowledge(const std::string& request_id) {
 
 void caller_session::follow(const queue::session_view& session) {
   session_id_ = session.id;
-  context_.connections.add(registry::role::caller, session.id, session.category + ":" + session.language,
-                           shared_from_this());
+  followed_skill_ = session.category + ":" + session.language;
+  context_.connections.add(registry::role::caller, session.id, followed_skill_, shared_from_this());
 }
 
 void caller_session::send_update(const queue::session_view& session, const std::string& request_id,
@@ -198,6 +228,10 @@ asio::awaitable<void> caller_session::on_refresh() {
   if (session_id_.empty()) co_return;
   auto session = co_await context_.queue.session(session_id_);
   if (!session) co_return;  // Redis away: the next hint or reconnect refreshes again
+  if (auto skill = session->category + ":" + session->language; skill != followed_skill_) {
+    followed_skill_ = skill;
+    context_.connections.move_to_skill(this, skill);
+  }
   v1::CallerServerFrame frame;
   *frame.mutable_session() = to_update(*session, context_.queue);
   last_state_ = session->state;

@@ -20,6 +20,7 @@ class caller_session final : public ws_session {
 
   boost::asio::awaitable<void> start(const std::string& request_id, const v1::StartSession& start);
   boost::asio::awaitable<void> resume(const std::string& request_id, const v1::ResumeSession& resume);
+  boost::asio::awaitable<void> leave_message(const std::string& request_id, const v1::LeaveMessage& message);
   /// Follows the session from now on: registry entry and refreshes.
   void follow(const queue::session_view& session);
   void send_update(const queue::session_view& session, const std::string& request_id, const std::string& token);
@@ -28,6 +29,8 @@ class caller_session final : public ws_session {
   void acknowledge(const std::string& request_id);
 
   std::string session_id_;
+  std::string token_;           ///< the caller's session token; it also reads their ticket
+  std::string followed_skill_;  ///< the queue whose changes move this caller's position
   std::string last_message_id_;
   std::string last_update_;  ///< the last session frame sent, to push only changes
   v1::SessionState last_state_ = v1::SESSION_STATE_UNSPECIFIED;

@@ -15,9 +15,9 @@ commands:
   admin    manage accounts of a running system:
              admin list
              admin create --username U --role LAWYER|SUPERVISOR|ADMIN [--name N] [--password P]
-                          [--categories a,b] [--languages zh,en] [--chat-capacity 3]
+                          [--categories a,b] [--backup-categories c] [--languages zh,en] [--chat-capacity 3]
              admin disable --username U        admin enable --username U
-             admin set-skills --username U [--categories a,b] [--languages zh] [--chat-capacity 3]
+             admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
   report   print the summary for a period:
              report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|category|channel]
                     [--format text|json|csv]

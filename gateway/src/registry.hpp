@@ -19,6 +19,8 @@ class registry {
   /// `id` is a session id (callers) or a lawyer id; `skill` is the queue a caller waits in.
   void add(role r, const std::string& id, const std::string& skill, const std::shared_ptr<ws_session>& session);
   void remove(const ws_session* session);
+  /// A caller's session was transferred: it now waits in another queue.
+  void move_to_skill(const ws_session* session, const std::string& skill);
 
   /// Asks every connection the hint concerns to refresh.
   void dispatch(const queue::notification& hint);

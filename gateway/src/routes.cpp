@@ -2,13 +2,19 @@
 #include "routes.hpp"
 
 #include "reports.hpp"
+#include "session_update.hpp"
 #include "static_files.hpp"
 #include "wire_error.hpp"
 
+#include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
+#include <hotline/queue/lifecycle.hpp>
 #include <hotline/stats/report_format.hpp>
 
 #include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <variant>
 
 namespace hotline::gateway {
 
@@ -111,16 +117,65 @@ http_response catalog(gateway_context& context, const http_request& request) {
   out.set_centre(context.config.centre.id);
   copy_entries(context.config.routing.categories, *out.mutable_categories());
   copy_entries(context.config.routing.languages, *out.mutable_languages());
+  copy_entries(context.config.routing.transfer_destinations, *out.mutable_transfer_destinations());
   return json_response(request, out);
 }
 
-asio::awaitable<http_response> summary(gateway_context& context, const http_request& request) {
+/// The supervisor or admin behind the request's bearer token, or the response refusing it.
+asio::awaitable<std::variant<agents::account, http_response>> supervisor(gateway_context& context,
+                                                                         const http_request& request) {
   const auto token = bearer_token(request);
   if (token.empty()) co_return error_response(request, v1::NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
   auto who = co_await context.accounts.authenticate(token);
   if (!who) co_return wire_error_response(request, to_wire(who.error()));
   if (who->role != v1::SUPERVISOR && who->role != v1::ADMIN)
-    co_return error_response(request, v1::FORBIDDEN, "reports are for supervisors and admins");
+    co_return error_response(request, v1::FORBIDDEN, "this is for supervisors and admins");
+  co_return std::move(*who);
+}
+
+asio::awaitable<http_response> queue_snapshot(gateway_context& context, const http_request& request) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  auto snapshot = co_await context.queue.snapshot();
+  if (!snapshot) co_return wire_error_response(request, to_wire(snapshot.error()));
+  v1::QueueSnapshot out;
+  for (const auto& s : snapshot->sessions)
+    if (queue::is_waiting(s.state)) *out.add_waiting() = to_update(s, context.queue);
+  for (const auto& a : snapshot->agents) *out.add_agents() = to_agent_state(a, context.queue);
+  out.set_taken_at_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+  co_return json_response(request, out);
+}
+
+asio::awaitable<http_response> mark_urgent(gateway_context& context, const http_request& request,
+                                           const std::string& session_id) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  const auto& by = std::get<agents::account>(who).username;
+  auto marked = co_await context.queue.mark_urgent(session_id, by, "");
+  if (!marked) co_return wire_error_response(request, to_wire(marked.error()));
+  core::logger("gateway")->info("{} marked session {} urgent", by, session_id);
+  co_return json_response(request, to_update(*marked, context.queue));
+}
+
+asio::awaitable<http_response> ticket_lookup(gateway_context& context, const http_request& request) {
+  v1::TicketLookup body;
+  std::string error;
+  if (!decode_frame(request.body(), frame_encoding::json, body, error))
+    co_return error_response(request, v1::BAD_REQUEST, "body must be {\"ticketId\",\"token\"}: " + error);
+  auto found = co_await context.queue.ticket(body.ticket_id());
+  if (!found && found.error() != queue::errc::ticket_not_found)
+    co_return wire_error_response(request, to_wire(found.error()));
+  // A wrong token looks exactly like a missing ticket: ids cannot be probed.
+  if (!found || !core::same_secret(found->token_hash, core::sha256_hex(body.token())))
+    co_return wire_error_response(request, to_wire(queue::errc::ticket_not_found));
+  co_return json_response(request, to_ticket(*found, ticket_reader::caller));
+}
+
+asio::awaitable<http_response> summary(gateway_context& context, const http_request& request) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
   auto params = query_parameters(request.target());
   const auto by = stats::parse_group_by(params["groupBy"]);
   if (!by) co_return error_response(request, v1::BAD_REQUEST, "groupBy must be day, category or channel");
@@ -189,6 +244,20 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
   if (path == "/api/v1/catalog") {
     if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
     co_return catalog(context, request);
+  }
+  if (path == "/api/v1/queue") {
+    if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+    co_return co_await queue_snapshot(context, request);
+  }
+  if (path == "/api/v1/tickets/lookup") {
+    if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+    co_return co_await ticket_lookup(context, request);
+  }
+  if (constexpr std::string_view sessions = "/api/v1/sessions/", urgent = "/urgent";
+      path.starts_with(sessions) && path.ends_with(urgent) && path.size() > sessions.size() + urgent.size()) {
+    if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+    const std::string id(path.substr(sessions.size(), path.size() - sessions.size() - urgent.size()));
+    co_return co_await mark_urgent(context, request, id);
   }
   if (path == "/api/v1/reports/summary") {
     if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");

@@ -36,6 +36,14 @@ wire_error to_wire(const boost::system::error_code& ec) {
         return {v1::UNKNOWN_CATEGORY, 400, message};
       case queue::errc::unknown_language:
         return {v1::UNKNOWN_LANGUAGE, 400, message};
+      case queue::errc::queue_full:
+        return {v1::QUEUE_FULL, 503, message};
+      case queue::errc::ticket_not_found:
+        return {v1::TICKET_NOT_FOUND, 404, message};
+      case queue::errc::unknown_destination:
+        return {v1::UNKNOWN_DESTINATION, 400, message};
+      case queue::errc::too_many_sessions:
+        return {v1::TOO_MANY_SESSIONS, 409, message};
       case queue::errc::unexpected_reply:
         break;
     }

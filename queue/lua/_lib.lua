@@ -1,12 +1,11 @@
 -- Shared by every queue script: prepended to each at build time (after the #!lua line).
 --
 -- Calling convention of every script:
---   KEYS[1]   the main key the script changes ({c}:session:<id>, {c}:agent:<id> or {c}:deadlines);
---             every other key is derived from its hash tag {c}, so a script touches one cluster slot.
---   ARGV[1..7] routing settings: ring_ms, wrap_ms, grace_ms, max_misses, service_level_ms,
---             short_abandon_ms, utc_offset_minutes
---   ARGV[8]   request id ('' for none): a retried request replays its first result
---   ARGV[9..] the script's own arguments, listed in its header
+--   KEYS[1]    the main key the script changes ({c}:session:<id>, {c}:agent:<id>, {c}:ticket:<id> or
+--              {c}:deadlines); every other key is derived from its hash tag {c}, so a script touches one slot.
+--   ARGV[1..15] routing settings, in the order of S below (queue/src/engine.cpp builds them)
+--   ARGV[16]   request id ('' for none): a retried request replays its first result
+--   ARGV[17..] the script's own arguments, A[1], A[2], … in the script headers
 -- Results are flat {name, value, ...} arrays; failures are {err = 'CODE message'} and change nothing.
 
 local P = string.match(KEYS[1], '^({[^}]+}:)')
@@ -20,13 +19,23 @@ local S = {
   sl_ms = tonumber(ARGV[5]),
   short_ms = tonumber(ARGV[6]),
   tz_min = tonumber(ARGV[7]),
+  backup_ms = tonumber(ARGV[8]),     -- waited this long, a session is offered to backup-level lawyers too
+  general_ms = tonumber(ARGV[9]),    -- … and then to the general pool (any lawyer speaking its language)
+  max_wait_ms = tonumber(ARGV[10]),  -- … and the caller is offered a message or callback
+  max_queue = tonumber(ARGV[11]),    -- sessions one skill's queue may hold; more are refused
+  policy = ARGV[12],                 -- longest_idle | fewest_today | round_robin
+  reply_ms = tonumber(ARGV[13]),     -- a ticket's reply deadline
+  exclusion_ms = tonumber(ARGV[14]), -- a lawyer who declined is not offered the session again for this long
+  urgent_boost_ms = tonumber(ARGV[15]),
 }
-local REQUEST_ID = ARGV[8]
+local REQUEST_ID = ARGV[16]
 local A = {}
-for i = 9, #ARGV do A[#A + 1] = ARGV[i] end
+for i = 17, #ARGV do A[#A + 1] = ARGV[i] end
 
--- An idle lawyer (load 0) always outranks a busy one; within a load, the longest idle goes first.
+-- Ready scores: ((level - 1) * LEVEL_BAND + load) * LOAD_WEIGHT + the policy's key (< LOAD_WEIGHT).
+-- So a primary lawyer outranks a backup, an idle one a busy one, and the key orders the rest.
 local LOAD_WEIGHT = 10000000000000
+local LEVEL_BAND = 100
 
 local function fail(code, message)
   return {err = code .. ' ' .. (message or code)}
@@ -63,9 +72,30 @@ end
 local function session_key(sid) return P .. 'session:' .. sid end
 local function agent_key(aid) return P .. 'agent:' .. aid end
 
-local function skills_of(agent)
+local function list_of(text)
   local list = {}
-  for skill in string.gmatch(agent.skills or '', '[^,]+') do list[#list + 1] = skill end
+  for item in string.gmatch(text or '', '[^,]+') do list[#list + 1] = item end
+  return list
+end
+
+-- A lawyer's skills by level: 1 = primary, 2 = backup (offered a session only after backup_ms).
+local function skill_levels(a)
+  local levels = {}
+  for _, skill in ipairs(list_of(a.backup_skills)) do levels[skill] = 2 end
+  for _, skill in ipairs(list_of(a.skills)) do levels[skill] = 1 end
+  return levels
+end
+
+-- The languages of a lawyer's primary skills: the general pools they serve.
+local function languages_of(a)
+  local seen, list = {}, {}
+  for _, skill in ipairs(list_of(a.skills)) do
+    local language = string.match(skill, ':([^:]+)$')
+    if language and not seen[language] then
+      seen[language] = true
+      list[#list + 1] = language
+    end
+  end
   return list
 end
 
@@ -88,31 +118,114 @@ local function count_max(s, metric, value)
   if value > tonumber(redis.call('HGET', key, field) or '0') then redis.call('HSET', key, field, value) end
 end
 
--- Puts the lawyer into (or takes them out of) the ready set of each skill, matching their state.
-local function refresh_ready(aid)
-  local a = hash(agent_key(aid))
-  if not a then return end
-  local load = tonumber(a.load or '0')
-  local available = a.status == 'AVAILABLE'
-  local eligible = available and (a.offer_sid or '') == '' and load < tonumber(a.chat_capacity or '0')
-  local score = load * LOAD_WEIGHT + tonumber(a.idle_since_ms or '0')
-  for _, skill in ipairs(skills_of(a)) do
-    if eligible then
-      redis.call('ZADD', P .. 'ready:' .. skill, score, aid)
-    else
-      redis.call('ZREM', P .. 'ready:' .. skill, aid)
-    end
-    if available then
-      redis.call('SADD', P .. 'staffed:' .. skill, aid)
-    else
-      redis.call('SREM', P .. 'staffed:' .. skill, aid)
-    end
+-- A session's first wait is the one the answer-rate figures describe; a wait after a transfer
+-- to another skill is not a second arrival.
+local function first_wait(s) return (s.answered_ms or '') == '' end
+
+local function sessions_today(a, now)
+  if a.today_day ~= day_of(now) then return 0 end
+  return tonumber(a.today_count or '0')
+end
+
+-- The lawyer-selection policy's key: smaller goes first.
+local function policy_key(a, now)
+  local idle_since = tonumber(a.idle_since_ms or '0')
+  if S.policy == 'round_robin' then return tonumber(a.last_offer_ms or '0') end
+  if S.policy == 'fewest_today' then return sessions_today(a, now) * 10000000000 + math.floor(idle_since / 1000) end
+  return idle_since
+end
+
+-- Able to take one more chat: on duty, no offer ringing, not on a call, chats under capacity.
+local function can_take_more(a)
+  return a.status == 'AVAILABLE' and (a.offer_sid or '') == '' and tonumber(a.calls or '0') == 0 and
+    tonumber(a.load or '0') < tonumber(a.chat_capacity or '0')
+end
+
+-- Takes a lawyer out of every routing set of the given profile (their skills may be about to change).
+local function leave_routing_sets(aid, a)
+  for skill in pairs(skill_levels(a)) do
+    redis.call('ZREM', P .. 'ready:' .. skill, aid)
+    redis.call('SREM', P .. 'staffed:' .. skill, aid)
+  end
+  for _, language in ipairs(languages_of(a)) do
+    redis.call('ZREM', P .. 'ready_lang:' .. language, aid)
+    redis.call('SREM', P .. 'staffed_lang:' .. language, aid)
   end
 end
 
--- A lawyer who declined or missed a session is skipped for it until the exclusion ends.
+-- Puts the lawyer into (or takes them out of) the ready and staffed sets, matching their state.
+local function refresh_ready(aid, now)
+  local a = hash(agent_key(aid))
+  if not a then return end
+  local available, eligible = a.status == 'AVAILABLE', can_take_more(a)
+  local load_score = tonumber(a.load or '0') * LOAD_WEIGHT + policy_key(a, now)
+  for skill, level in pairs(skill_levels(a)) do
+    if eligible then
+      redis.call('ZADD', P .. 'ready:' .. skill, (level - 1) * LEVEL_BAND * LOAD_WEIGHT + load_score, aid)
+    else
+      redis.call('ZREM', P .. 'ready:' .. skill, aid)
+    end
+    redis.call(available and 'SADD' or 'SREM', P .. 'staffed:' .. skill, aid)
+  end
+  for _, language in ipairs(languages_of(a)) do
+    if eligible then
+      redis.call('ZADD', P .. 'ready_lang:' .. language, load_score, aid)
+    else
+      redis.call('ZREM', P .. 'ready_lang:' .. language, aid)
+    end
+    redis.call(available and 'SADD' or 'SREM', P .. 'staffed_lang:' .. language, aid)
+  end
+end
+
+-- Lawyers who declined or missed a session, "aid=until_ms,…", skipped for it until then.
 local function excluded(s, aid, now)
-  return s.excluded_agent == aid and tonumber(s.excluded_until_ms or '0') > now
+  for who, until_ms in string.gmatch(s.excluded or '', '([^,=]+)=(%d+)') do
+    if who == aid and tonumber(until_ms) > now then return true end
+  end
+  return false
+end
+
+local function exclude(sid, s, aid, now)
+  local kept = {}
+  for who, until_ms in string.gmatch(s.excluded or '', '([^,=]+)=(%d+)') do
+    if who ~= aid and tonumber(until_ms) > now then kept[#kept + 1] = who .. '=' .. until_ms end
+  end
+  kept[#kept + 1] = aid .. '=' .. (now + S.exclusion_ms)
+  s.excluded = table.concat(kept, ',')
+  redis.call('HSET', session_key(sid), 'excluded', s.excluded)
+  -- When the exclusion ends, look again: the excluded lawyer may be the only one on duty.
+  redis.call('ZADD', P .. 'deadlines', now + S.exclusion_ms, 'rematch:' .. sid)
+end
+
+-- How far a wait has overflowed: 0 primary lawyers only, 1 backups too, 2 the general pool too.
+local function stage_of(s, now)
+  local waited = now - tonumber(s.queued_ms)
+  if waited >= S.general_ms then return 2 end
+  if waited >= S.backup_ms then return 1 end
+  return 0
+end
+
+-- The next overflow threshold of a wait, as a deadline, or nil past the last one.
+local function schedule_overflow(sid, s, now)
+  local queued = tonumber(s.queued_ms)
+  local next_at
+  for _, threshold in ipairs({S.backup_ms, S.general_ms, S.max_wait_ms}) do
+    local at = queued + threshold
+    if at > now and (not next_at or at < next_at) then next_at = at end
+  end
+  if next_at then redis.call('ZADD', P .. 'deadlines', next_at, 'wait:' .. sid) end
+end
+
+-- Into the skill's queue at the session's score; past the general threshold also into the
+-- general pool's index of its language.
+local function enter_queue(sid, s, now)
+  redis.call('ZADD', P .. 'queue:' .. s.skill, s.score, sid)
+  if stage_of(s, now) >= 2 then redis.call('ZADD', P .. 'overflow:' .. s.language, s.score, sid) end
+end
+
+local function leave_queue(sid, s)
+  redis.call('ZREM', P .. 'queue:' .. s.skill, sid)
+  redis.call('ZREM', P .. 'overflow:' .. s.language, sid)
 end
 
 local function make_offer(sid, s, aid, now)
@@ -121,10 +234,10 @@ local function make_offer(sid, s, aid, now)
   local expires = now + S.ring_ms
   redis.call('HSET', session_key(sid), 'state', 'OFFERED', 'offer_id', offer_id, 'offered_to', aid,
     'offer_expires_ms', expires, 'offered_ms', now)
-  redis.call('ZREM', P .. 'queue:' .. s.skill, sid)
-  redis.call('HSET', agent_key(aid), 'offer_sid', sid)
+  leave_queue(sid, s)
+  redis.call('HSET', agent_key(aid), 'offer_sid', sid, 'last_offer_ms', now)
   redis.call('ZADD', P .. 'deadlines', expires, 'offer:' .. sid)
-  refresh_ready(aid)
+  refresh_ready(aid, now)
   event('offered', sid, 'agent', aid, 'offer', offer_id)
   notify('s', sid)
   notify('a', aid)
@@ -132,95 +245,121 @@ local function make_offer(sid, s, aid, now)
   return offer_id
 end
 
--- Offers a waiting session to the best ready lawyer of its skill, if there is one.
-local function match_session(sid, now)
-  local s = hash(session_key(sid))
-  if not s or s.state ~= 'QUEUED' then return nil end
-  local candidates = redis.call('ZRANGE', P .. 'ready:' .. s.skill, 0, 9)
-  for _, aid in ipairs(candidates) do
-    if not excluded(s, aid, now) then
-      make_offer(sid, s, aid, now)
-      return aid
-    end
+-- The first lawyer in a score range of a ready set who is not excluded from the session.
+local function first_ready(key, low, high, s, now)
+  local ids = redis.call('ZRANGEBYSCORE', key, low, '(' .. high, 'LIMIT', 0, 10)
+  for _, aid in ipairs(ids) do
+    if not excluded(s, aid, now) then return aid end
   end
   return nil
 end
 
--- Offers a lawyer who just became able to take more the longest-waiting session of their skills.
+-- Offers a waiting session to the best ready lawyer, if there is one: primary lawyers of its
+-- skill, then (after backup_ms) backups, then (after general_ms) anyone speaking its language.
+-- A call needs a lawyer with no session at all: the load-0 slice of each range.
+local function match_session(sid, now)
+  local s = hash(session_key(sid))
+  if not s or s.state ~= 'QUEUED' then return nil end
+  local width = (s.channel == 'PHONE' and 1 or LEVEL_BAND) * LOAD_WEIGHT
+  local backup_floor = LEVEL_BAND * LOAD_WEIGHT
+  local stage = stage_of(s, now)
+  local aid = first_ready(P .. 'ready:' .. s.skill, 0, width, s, now)
+  if not aid and stage >= 1 then
+    aid = first_ready(P .. 'ready:' .. s.skill, backup_floor, backup_floor + width, s, now)
+  end
+  if not aid and stage >= 2 then aid = first_ready(P .. 'ready_lang:' .. s.language, 0, width, s, now) end
+  if aid then make_offer(sid, s, aid, now) end
+  return aid
+end
+
+-- Offers a lawyer who just became able to take more the best waiting session they may serve:
+-- the lowest queue score among their primary queues, backup queues (sessions past backup_ms)
+-- and the general pools of their languages (sessions past general_ms).
 local function match_agent(aid, now)
   local a = hash(agent_key(aid))
-  if not a or a.status ~= 'AVAILABLE' or (a.offer_sid or '') ~= '' then return nil end
-  if tonumber(a.load or '0') >= tonumber(a.chat_capacity or '0') then return nil end
-  local best_sid, best_score, best_session
-  for _, skill in ipairs(skills_of(a)) do
-    local head = redis.call('ZRANGE', P .. 'queue:' .. skill, 0, 2, 'WITHSCORES')
+  if not a or not can_take_more(a) then return nil end
+  local idle = tonumber(a.load or '0') == 0
+  local best_sid, best_score
+  local function consider(queue_key, min_wait)
+    local head = redis.call('ZRANGE', queue_key, 0, 9, 'WITHSCORES')
     for i = 1, #head, 2 do
+      local score = tonumber(head[i + 1])
+      if best_score and score >= best_score then return end
       local s = hash(session_key(head[i]))
-      if s and not excluded(s, aid, now) then
-        local score = tonumber(head[i + 1])
-        if not best_score or score < best_score then
-          best_sid, best_score, best_session = head[i], score, s
-        end
-        break
+      if s and s.state == 'QUEUED' and (idle or s.channel ~= 'PHONE') and not excluded(s, aid, now) and
+        now - tonumber(s.queued_ms) >= min_wait then
+        best_sid, best_score = head[i], score
+        return
       end
     end
   end
-  if best_sid then make_offer(best_sid, best_session, aid, now) end
+  for skill, level in pairs(skill_levels(a)) do
+    consider(P .. 'queue:' .. skill, level == 1 and 0 or S.backup_ms)
+  end
+  for _, language in ipairs(languages_of(a)) do consider(P .. 'overflow:' .. language, S.general_ms) end
+  if best_sid then make_offer(best_sid, hash(session_key(best_sid)), aid, now) end
   return best_sid
 end
 
 -- Clears a lawyer's pending offer (taken, withdrawn or expired) and lets them be matched again.
-local function clear_offer(aid, sid)
+local function clear_offer(aid, sid, now)
   local key = agent_key(aid)
   if redis.call('HGET', key, 'offer_sid') == sid then redis.call('HSET', key, 'offer_sid', '') end
-  refresh_ready(aid)
+  refresh_ready(aid, now)
 end
 
 -- Back into the queue at the session's original score, so it keeps its place in line.
 local function requeue(sid, s, now, reason, exclude_agent)
   local aid = s.offered_to
   redis.call('HSET', session_key(sid), 'state', 'QUEUED', 'offer_id', '', 'offered_to', '')
-  if exclude_agent then
-    local exclusion_end = now + S.ring_ms
-    redis.call('HSET', session_key(sid), 'excluded_agent', aid, 'excluded_until_ms', exclusion_end)
-    -- When the exclusion ends, look again: the excluded lawyer may be the only one on duty.
-    redis.call('ZADD', P .. 'deadlines', exclusion_end, 'rematch:' .. sid)
-  end
-  redis.call('ZADD', P .. 'queue:' .. s.skill, s.score, sid)
+  if exclude_agent then exclude(sid, s, aid, now) end
+  enter_queue(sid, s, now)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid)
   event('requeued', sid, 'agent', aid or '', 'reason', reason)
   notify('s', sid)
   notify('q', s.skill)
   if aid and aid ~= '' then
-    clear_offer(aid, sid)
+    clear_offer(aid, sid, now)
     notify('a', aid)
   end
   match_session(sid, now)
   if aid and aid ~= '' then match_agent(aid, now) end
 end
 
-local function abandon(sid, s, now, reason)
+-- A waiting session leaves routing for good (the caller left, or left a message): out of the
+-- queue, its deadlines and any offer, and its lawyer free to be matched again.
+local function stop_waiting(sid, s, now, state, ended_ms, reason)
   local aid = s.offered_to
-  -- A caller whose connection dropped left when it dropped, not when the grace period ran out.
-  local left = now
-  if reason == 'caller_gone' and tonumber(s.caller_left_ms or '') then left = tonumber(s.caller_left_ms) end
-  redis.call('HSET', session_key(sid), 'state', 'ABANDONED', 'ended_ms', left, 'offer_id', '', 'offered_to', '',
+  redis.call('HSET', session_key(sid), 'state', state, 'ended_ms', ended_ms, 'offer_id', '', 'offered_to', '',
     'end_reason', reason)
-  redis.call('ZREM', P .. 'queue:' .. s.skill, sid)
-  redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid)
-  local waited = left - tonumber(s.enqueued_ms)
-  count(s, 'abandoned')
-  if waited < S.short_ms then count(s, 'short_abandoned') end
-  count(s, 'waiting', -1)
-  count_max(s, 'longest_wait_ms', waited)
-  event('abandoned', sid, 'waited_ms', waited, 'reason', reason)
+  leave_queue(sid, s)
+  redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid, 'wait:' .. sid)
+  redis.call('SREM', P .. 'live', sid)
+  if first_wait(s) then
+    count(s, 'waiting', -1)
+    count_max(s, 'longest_wait_ms', ended_ms - tonumber(s.enqueued_ms))
+  end
   notify('s', sid)
   notify('q', s.skill)
   if aid and aid ~= '' then
-    clear_offer(aid, sid)
+    clear_offer(aid, sid, now)
     notify('a', aid)
     match_agent(aid, now)
   end
+end
+
+local function abandon(sid, s, now, reason)
+  -- A caller whose connection dropped left when it dropped, not when the grace period ran out.
+  local left = now
+  if reason == 'caller_gone' and tonumber(s.caller_left_ms or '') then left = tonumber(s.caller_left_ms) end
+  local waited = left - tonumber(s.enqueued_ms)
+  local first = first_wait(s)
+  if first then
+    count(s, 'abandoned')
+    if waited < S.short_ms then count(s, 'short_abandoned') end
+  end
+  event('abandoned', sid, 'waited_ms', waited, 'reason', reason, 'first_wait', first and '1' or '0')
+  stop_waiting(sid, s, now, 'ABANDONED', left, reason)
 end
 
 -- CONNECTED → WRAP_UP: the talk is over; the lawyer has wrap_ms to fill in the work order.
@@ -233,27 +372,34 @@ local function end_talk(sid, s, now, by)
   notify('a', s.lawyer)
 end
 
--- WRAP_UP → CLOSED with the work order; frees the lawyer's capacity.
-local function close_session(sid, s, now, order)
-  redis.call('HSET', session_key(sid), 'state', 'CLOSED', 'closed_ms', now, 'wo_type', order.type,
-    'wo_category', order.category, 'wo_outcome', order.outcome, 'wo_note', order.note, 'wo_auto', order.auto)
-  redis.call('ZREM', P .. 'deadlines', 'wrapup:' .. sid)
-  local aid = s.lawyer
+-- Gives back the capacity a session held; idle time counts from here, not from the last offer.
+local function release_lawyer(aid, sid, s, now)
   local akey = agent_key(aid)
   if redis.call('SREM', akey .. ':sessions', sid) == 1 then
     local load = redis.call('HINCRBY', akey, 'load', -1)
     if load < 0 then redis.call('HSET', akey, 'load', 0) end
+    if s.channel == 'PHONE' then redis.call('HSET', akey, 'calls', 0) end
   end
-  -- Idle time counts from the end of the lawyer's last session, not from their last offer.
   redis.call('HSET', akey, 'idle_since_ms', now)
+  refresh_ready(aid, now)
+  notify('a', aid)
+end
+
+-- WRAP_UP → CLOSED (or TRANSFERRED, when the lawyer sent the caller to another hotline) with the
+-- work order; frees the lawyer's capacity.
+local function close_session(sid, s, now, order)
+  local final = (s.transferred_to or '') ~= '' and 'TRANSFERRED' or 'CLOSED'
+  redis.call('HSET', session_key(sid), 'state', final, 'closed_ms', now, 'wo_type', order.type,
+    'wo_category', order.category, 'wo_outcome', order.outcome, 'wo_note', order.note, 'wo_auto', order.auto)
+  redis.call('ZREM', P .. 'deadlines', 'wrapup:' .. sid)
+  redis.call('SREM', P .. 'live', sid)
   count(s, 'handled')
   count(s, 'handle_ms', now - tonumber(s.answered_ms))
-  event('closed', sid, 'agent', aid, 'type', order.type, 'category', order.category, 'outcome', order.outcome,
-    'auto', order.auto)
-  refresh_ready(aid)
+  event('closed', sid, 'agent', s.lawyer, 'type', order.type, 'category', order.category, 'outcome', order.outcome,
+    'auto', order.auto, 'state', final)
   notify('s', sid)
-  notify('a', aid)
-  match_agent(aid, now)
+  release_lawyer(s.lawyer, sid, s, now)
+  match_agent(s.lawyer, now)
 end
 
 -- Runs the script body once per request id: a retry after a lost reply gets the first result.

@@ -1,6 +1,6 @@
 -- One chat line into the session's transcript stream; the stream id is the message id.
 -- KEYS[1] {c}:session:<sid>
--- ARGV[9] from: 'caller' or 'lawyer'  ARGV[10] aid (lawyer)  ARGV[11] sender name  ARGV[12] text
+-- A[1] from: 'caller' or 'lawyer'  A[2] aid (lawyer)  A[3] sender name  A[4] text
 -- Returns {message_id, sent_ms}.
 return once(function()
   local from, aid, name, text = A[1], A[2], A[3], A[4]

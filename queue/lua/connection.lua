@@ -1,7 +1,7 @@
 -- A caller's or lawyer's connection came or went. Going starts a grace period (deadline
 -- grace:<sid> or gone:<aid>); coming back within it cancels the deadline, so nothing is lost.
 -- KEYS[1] {c}:session:<sid> or {c}:agent:<aid>
--- ARGV[9] kind: 'caller' or 'agent'  ARGV[10] id  ARGV[11] '1' connected, '0' disconnected
+-- A[1] kind: 'caller' or 'agent'  A[2] id  A[3] '1' connected, '0' disconnected
 return once(function()
   local kind, id, connected = A[1], A[2], A[3] == '1'
   local deadline = (kind == 'caller' and 'grace:' or 'gone:') .. id

@@ -1,7 +1,7 @@
 -- A lawyer turns an offer down: OFFERED → QUEUED at the session's original place; that lawyer is
--- skipped for this session for one ring timeout.
+-- not offered this session again for exclusion_ms.
 -- KEYS[1] {c}:session:<sid>  KEYS[2] {c}:agent:<aid>
--- ARGV[9] offer_id  ARGV[10] aid
+-- A[1] offer_id  A[2] aid
 return once(function()
   local offer_id, aid = A[1], A[2]
   local s = hash(KEYS[1])

@@ -1,7 +1,7 @@
 -- A caller or a lawyer ends a session. The caller ending while waiting abandons it
 -- (QUEUED/OFFERED → ABANDONED); either side ending a talk starts wrap-up (CONNECTED → WRAP_UP).
 -- KEYS[1] {c}:session:<sid>
--- ARGV[9] by: 'caller' or 'lawyer'  ARGV[10] aid (the lawyer's, when by = 'lawyer')
+-- A[1] by: 'caller' or 'lawyer'  A[2] aid (the lawyer's, when by = 'lawyer')
 -- Returns {state}.
 return once(function()
   local by, aid = A[1], A[2]

@@ -1,7 +1,8 @@
--- Acts on due deadlines: offer timeouts, ends of wrap-up, ends of grace periods, ends of a
--- decline's exclusion. Every gateway runs it; ZREM before acting makes each deadline fire once.
+-- Acts on due deadlines: offer timeouts, overflow thresholds of a wait, ends of wrap-up, of grace
+-- periods and of a decline's exclusion. Every gateway runs it; ZREM before acting makes each
+-- deadline fire once.
 -- KEYS[1] {c}:deadlines
--- ARGV[9] the most entries to handle in this call
+-- A[1] the most entries to handle in this call
 -- Returns {handled, n}.
 local limit = tonumber(A[1]) or 100
 local now = now_ms()
@@ -20,7 +21,7 @@ for _, entry in ipairs(due) do
         local s = hash(session_key(pending))
         if s and s.state == 'OFFERED' and s.offered_to == id then requeue(pending, s, now, 'withdrawn', false) end
       end
-      refresh_ready(id)
+      refresh_ready(id, now)
       notify('a', id)
     end
   else
@@ -35,6 +36,18 @@ for _, entry in ipairs(due) do
         event('agent_status', '', 'agent', aid, 'status', 'AWAY', 'reason', 'missed_offers')
       end
       requeue(id, s, now, 'timeout', true)
+    elseif s and kind == 'wait' and (s.state == 'QUEUED' or s.state == 'OFFERED') then
+      -- The wait crossed a threshold: widen the lawyers it may go to, or offer a message.
+      local stage = stage_of(s, now)
+      if stage >= 2 and s.state == 'QUEUED' then redis.call('ZADD', P .. 'overflow:' .. s.language, s.score, id) end
+      if now - tonumber(s.queued_ms) >= S.max_wait_ms and (s.overflow_reason or '') == '' then
+        redis.call('HSET', session_key(id), 'overflow_reason', 'max_wait')
+        event('overflow_offered', id, 'reason', 'max_wait')
+        notify('s', id)
+      end
+      event('overflow_stage', id, 'stage', stage)
+      schedule_overflow(id, s, now)
+      match_session(id, now)
     elseif s and kind == 'rematch' then
       match_session(id, now)
     elseif s and kind == 'grace' and s.caller_connected == '0' then

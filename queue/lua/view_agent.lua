@@ -1,9 +1,11 @@
 -- Read only: a lawyer's routing state with their pending offer and open sessions.
 -- KEYS[1] {c}:agent:<aid>
--- Returns {agent fields, offered session fields (empty when none), {session fields, ...}}.
+-- Returns {agent fields + sessions_today, offered session fields (empty when none), {session fields, ...}}.
 local agent = redis.call('HGETALL', KEYS[1])
 if #agent == 0 then return {{}, {}, {}} end
 local a = hash(KEYS[1])
+agent[#agent + 1] = 'sessions_today'
+agent[#agent + 1] = tostring(sessions_today(a, now_ms()))
 local offer = {}
 if (a.offer_sid or '') ~= '' then offer = redis.call('HGETALL', session_key(a.offer_sid)) end
 local sessions = {}

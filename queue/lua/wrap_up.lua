@@ -1,6 +1,6 @@
 -- The lawyer files the session's work order (工单): WRAP_UP → CLOSED; their capacity is freed.
 -- KEYS[1] {c}:session:<sid>  KEYS[2] {c}:agent:<aid>
--- ARGV[9] aid  ARGV[10] type  ARGV[11] category  ARGV[12] outcome  ARGV[13] note
+-- A[1] aid  A[2] type  A[3] category  A[4] outcome  A[5] note
 return once(function()
   local aid = A[1]
   local s = hash(KEYS[1])

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace hotline::queue {
@@ -49,7 +50,15 @@ engine::engine(core::redis_client& redis, const core::config& config)
                std::to_string(r.max_missed_offers),
                std::to_string(config.stats.service_level_seconds * 1000),
                std::to_string(config.stats.short_abandon_seconds * 1000),
-               std::to_string(config.centre.utc_offset_minutes)};
+               std::to_string(config.centre.utc_offset_minutes),
+               std::to_string(r.backup_after_seconds * 1000),
+               std::to_string(r.general_after_seconds * 1000),
+               std::to_string(r.max_wait_seconds * 1000),
+               std::to_string(r.max_queue_length),
+               r.selection,
+               std::to_string(static_cast<std::int64_t>(r.ticket_reply_hours) * 3600 * 1000),
+               std::to_string(r.decline_exclusion_seconds * 1000),
+               std::to_string(r.urgent_boost_seconds * 1000)};
   for (auto& s : scripts()) scripts_.emplace(s.name, std::move(s));
 }
 
@@ -71,6 +80,28 @@ asio::awaitable<result<core::redis_value>> engine::run(const std::string& script
     co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
   co_return checked(std::move(reply));
+}
+
+asio::awaitable<result<core::redis_value>> engine::view(const std::string& script, std::vector<std::string> keys,
+                                                        std::vector<std::string> args) {
+  std::vector<std::string> argv = settings_;
+  argv.emplace_back();  // no request id: views change nothing
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  co_return checked(co_await redis_.eval(scripts_.at(script), keys, argv));
+}
+
+bool engine::known_destination(const std::string& code) const {
+  const auto& list = config_.routing.transfer_destinations;
+  return std::any_of(list.begin(), list.end(), [&](const auto& d) { return d.code == code; });
+}
+
+result<void> engine::check_skills(const std::vector<std::string>& skills) const {
+  for (const auto& skill : skills) {
+    const auto colon = skill.find(':');
+    if (colon == std::string::npos || !known_category(skill.substr(0, colon))) return errc::unknown_category;
+    if (!known_language(skill.substr(colon + 1))) return errc::unknown_language;
+  }
+  return {};
 }
 
 bool engine::known_category(const std::string& code) const {
@@ -173,20 +204,81 @@ asio::awaitable<result<chat_entry>> engine::post_chat(const std::string& session
 
 asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1::AgentStatus status,
                                                  std::string request_id) {
-  for (const auto& skill : agent.skills) {
-    const auto colon = skill.find(':');
-    if (colon == std::string::npos || !known_category(skill.substr(0, colon)))
-      co_return make_error_code(errc::unknown_category);
-    if (!known_language(skill.substr(colon + 1))) co_return make_error_code(errc::unknown_language);
-  }
+  if (auto ok = check_skills(agent.skills); !ok) co_return ok.error();
+  if (auto ok = check_skills(agent.backup_skills); !ok) co_return ok.error();
   std::vector<std::string> keys{agent_key(agent.id)};
   std::vector<std::string> args{agent.id,
                                 v1::AgentStatus_Name(status),
                                 agent.name,
                                 core::join_list(agent.skills),
+                                core::join_list(agent.backup_skills),
                                 std::to_string(agent.chat_capacity),
                                 "lawyer"};
   auto reply = co_await run("set_status", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<v1::SessionState>> engine::transfer(const std::string& agent_id,
+                                                           const transfer_request& request,
+                                                           std::string request_id) {
+  std::string kind = "out";
+  std::string target = request.destination;
+  if (request.destination.empty()) {
+    if (!known_category(request.category)) co_return make_error_code(errc::unknown_category);
+    if (!known_language(request.language)) co_return make_error_code(errc::unknown_language);
+    kind = "skill";
+    target = request.category + ":" + request.language;
+  } else if (!known_destination(request.destination)) {
+    co_return make_error_code(errc::unknown_destination);
+  }
+  std::vector<std::string> keys{session_key(request.session_id)};
+  std::vector<std::string> args{agent_id, kind, target};
+  auto reply = co_await run("transfer", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  v1::SessionState state = v1::SESSION_STATE_UNSPECIFIED;
+  v1::SessionState_Parse(reply->field("state").text, &state);
+  co_return state;
+}
+
+asio::awaitable<result<session_view>> engine::mark_urgent(const std::string& session_id, const std::string& by,
+                                                          std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{by};
+  auto reply = co_await run("set_priority", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return co_await session(session_id);
+}
+
+asio::awaitable<result<ticket_view>> engine::leave_message(const leave_message_request& request,
+                                                           std::string request_id) {
+  if (request.kind != v1::MESSAGE && request.kind != v1::CALLBACK) co_return make_error_code(errc::bad_request);
+  // Duplicates are the same contact and question once case and spacing are set aside.
+  auto normalised = [](const std::string& text) {
+    std::string out;
+    for (const char ch : text)
+      if (!std::isspace(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  const std::string ticket_id = ticket_id_of(request.session_id);
+  std::vector<std::string> keys{session_key(request.session_id)};
+  std::vector<std::string> args{ticket_id,
+                                v1::TicketKind_Name(request.kind),
+                                request.contact,
+                                request.question,
+                                core::sha256_hex(normalised(request.contact) + "\n" + normalised(request.question))};
+  auto reply = co_await run("leave_message", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return co_await ticket(ticket_id);
+}
+
+asio::awaitable<result<void>> engine::reply_ticket(const std::string& agent_id, const std::string& agent_name,
+                                                   const std::string& ticket_id, v1::ReplyKind kind,
+                                                   const std::string& text, std::string request_id) {
+  if (kind != v1::TEXT_REPLY && kind != v1::CALLBACK_MADE) co_return make_error_code(errc::bad_request);
+  std::vector<std::string> keys{prefix_ + "ticket:" + ticket_id};
+  std::vector<std::string> args{agent_id, agent_name, v1::ReplyKind_Name(kind), text};
+  auto reply = co_await run("reply_ticket", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};
 }
@@ -216,23 +308,70 @@ asio::awaitable<result<int>> engine::sweep() {
 }
 
 asio::awaitable<result<session_view>> engine::session(const std::string& session_id) {
-  const std::vector<std::string> keys{session_key(session_id)};
-  auto reply = co_await redis_.eval(scripts_.at("view_session"), keys, settings_);
-  auto ok = checked(std::move(reply));
-  if (!ok) co_return ok.error();
-  auto view = detail::decode_session(*ok);
-  if (!view) co_return make_error_code(errc::session_not_found);
-  co_return std::move(*view);
+  std::vector<std::string> keys{session_key(session_id)};
+  auto reply = co_await view("view_session", std::move(keys));
+  if (!reply) co_return reply.error();
+  auto found = detail::decode_session(*reply);
+  if (!found) co_return make_error_code(errc::session_not_found);
+  co_return std::move(*found);
 }
 
 asio::awaitable<result<agent_view>> engine::agent(const std::string& agent_id) {
-  const std::vector<std::string> keys{agent_key(agent_id)};
-  auto reply = co_await redis_.eval(scripts_.at("view_agent"), keys, settings_);
-  auto ok = checked(std::move(reply));
-  if (!ok) co_return ok.error();
-  auto view = detail::decode_agent(*ok);
-  if (view.id.empty()) view.id = agent_id;
-  co_return view;
+  std::vector<std::string> keys{agent_key(agent_id)};
+  auto reply = co_await view("view_agent", std::move(keys));
+  if (!reply) co_return reply.error();
+  auto found = detail::decode_agent(*reply);
+  if (found.id.empty()) found.id = agent_id;
+  co_return found;
+}
+
+asio::awaitable<result<ticket_view>> engine::ticket(const std::string& ticket_id) {
+  std::vector<std::string> keys{prefix_ + "ticket:" + ticket_id};
+  auto reply = co_await view("view_ticket", std::move(keys));
+  if (!reply) co_return reply.error();
+  if (reply->elements.size() < 2) co_return make_error_code(errc::ticket_not_found);
+  auto found = detail::decode_ticket(reply->at(0));
+  // A duplicate shows the first ticket's answer: the caller asked once, as far as they know.
+  if (auto original = detail::decode_ticket(reply->at(1)); !original.id.empty() && original.state == v1::REPLIED) {
+    found.reply_kind = original.reply_kind;
+    found.reply = original.reply;
+    found.replied_by_name = original.replied_by_name;
+    found.replied_ms = original.replied_ms;
+  }
+  co_return found;
+}
+
+asio::awaitable<result<std::vector<ticket_view>>> engine::open_tickets(int limit) {
+  std::vector<std::string> keys{prefix_ + "tickets:open"};
+  std::vector<std::string> args{std::to_string(limit)};
+  auto reply = co_await view("view_tickets", std::move(keys), std::move(args));
+  if (!reply) co_return reply.error();
+  std::vector<ticket_view> tickets;
+  for (const auto& flat : reply->elements) tickets.push_back(detail::decode_ticket(flat));
+  co_return tickets;
+}
+
+asio::awaitable<result<queue_snapshot>> engine::snapshot() {
+  std::vector<std::string> keys{prefix_ + "live"};
+  auto reply = co_await view("view_queue", std::move(keys));
+  if (!reply) co_return reply.error();
+  queue_snapshot out;
+  for (const auto& flat : reply->at(0).elements)
+    if (auto s = detail::decode_session(flat)) out.sessions.push_back(std::move(*s));
+  std::sort(out.sessions.begin(), out.sessions.end(),
+            [](const session_view& a, const session_view& b) { return a.enqueued_ms < b.enqueued_ms; });
+  for (const auto& flat : reply->at(1).elements) out.agents.push_back(detail::decode_agent_fields(flat));
+  std::sort(out.agents.begin(), out.agents.end(), [](const agent_view& a, const agent_view& b) { return a.id < b.id; });
+  co_return out;
+}
+
+asio::awaitable<result<std::vector<std::string>>> engine::verify() {
+  std::vector<std::string> keys{prefix_ + "live"};
+  auto reply = co_await view("view_verify", std::move(keys));
+  if (!reply) co_return reply.error();
+  std::vector<std::string> problems;
+  for (const auto& p : reply->elements) problems.push_back(p.text);
+  co_return problems;
 }
 
 asio::awaitable<result<std::vector<chat_entry>>> engine::chat_after(const std::string& session_id,
@@ -277,6 +416,8 @@ std::optional<notification> engine::parse_notification(std::string_view payload)
       return notification{notification::kind::agent, id};
     case 'q':
       return notification{notification::kind::queue, id};
+    case 't':
+      return notification{notification::kind::ticket, id};
     default:
       return std::nullopt;
   }

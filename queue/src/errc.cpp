@@ -15,6 +15,9 @@ constexpr std::pair<std::string_view, errc> script_codes[] = {
     {"ALREADY_RATED", errc::already_rated},
     {"FORBIDDEN", errc::forbidden},
     {"BAD_REQUEST", errc::bad_request},
+    {"QUEUE_FULL", errc::queue_full},
+    {"TICKET_NOT_FOUND", errc::ticket_not_found},
+    {"TOO_MANY_SESSIONS", errc::too_many_sessions},
 };
 
 class category final : public boost::system::error_category {
@@ -42,6 +45,14 @@ class category final : public boost::system::error_category {
         return "unknown language";
       case errc::unexpected_reply:
         return "unexpected reply from a queue script";
+      case errc::queue_full:
+        return "the queue for this category and language is full; leave a message or try later";
+      case errc::ticket_not_found:
+        return "no such ticket, or the token does not match";
+      case errc::unknown_destination:
+        return "that hotline is not in the list of transfer destinations";
+      case errc::too_many_sessions:
+        return "the lawyer is at capacity";
     }
     return "unknown queue error";
   }

@@ -14,13 +14,15 @@ bool can_transition(v1::SessionState from, v1::SessionState to) {
     case v1::SESSION_STATE_UNSPECIFIED:
       return to == v1::QUEUED;
     case v1::QUEUED:
-      return to == v1::OFFERED || to == v1::ABANDONED;
+      return to == v1::OFFERED || to == v1::ABANDONED || to == v1::OVERFLOWED;
     case v1::OFFERED:
-      return to == v1::QUEUED || to == v1::CONNECTED || to == v1::ABANDONED;
+      return to == v1::QUEUED || to == v1::CONNECTED || to == v1::ABANDONED || to == v1::OVERFLOWED;
     case v1::CONNECTED:
-      return to == v1::WRAP_UP;
+      // Back to QUEUED: a lawyer transferred it to another skill.
+      return to == v1::WRAP_UP || to == v1::QUEUED;
     case v1::WRAP_UP:
-      return to == v1::CLOSED;
+      // TRANSFERRED: the work order of a session sent on to another hotline.
+      return to == v1::CLOSED || to == v1::TRANSFERRED;
     default:
       return false;
   }

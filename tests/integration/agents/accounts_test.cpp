@@ -109,12 +109,20 @@ TEST_F(Accounts, BadInputIsRefused) {
     EXPECT_EQ((co_await accounts.create(skill)).error(), agents::errc::unknown_skill);
     ASSERT_TRUE(co_await accounts.create(lawyer("zhao")));
     const std::vector<std::string> categories{"consult.labour"}, languages{"zh"};
-    ASSERT_TRUE(co_await accounts.set_skills("zhao", categories, languages, 2));
+    agents::account skills;
+    skills.categories = categories;
+    skills.backup_categories = {"consult.marriage"};
+    skills.languages = languages;
+    skills.chat_capacity = 2;
+    ASSERT_TRUE(co_await accounts.set_skills("zhao", skills));
     auto found = co_await accounts.find("zhao");
     EXPECT_EQ(found->categories, categories);
     EXPECT_EQ(found->chat_capacity, 2);
-    EXPECT_EQ((co_await accounts.set_skills("zhao", categories, languages, 0)).error(), agents::errc::bad_capacity);
-    EXPECT_EQ((co_await accounts.set_skills("nobody", categories, languages, 1)).error(),
+    EXPECT_EQ(found->backup_skills(), std::vector<std::string>{"consult.marriage:zh"});
+    auto bad_capacity = skills;
+    bad_capacity.chat_capacity = 0;
+    EXPECT_EQ((co_await accounts.set_skills("zhao", bad_capacity)).error(), agents::errc::bad_capacity);
+    EXPECT_EQ((co_await accounts.set_skills("nobody", skills)).error(),
               agents::errc::account_not_found);
     auto all = co_await accounts.list();
     ASSERT_TRUE(all);

@@ -1,10 +1,7 @@
 // Every queue script against a real redis-server: the lifecycle, offers and their timeouts,
 // concurrent accepts, abandonment, idempotent retries, and the day counters.
-#include "async.hpp"
-#include "redis_server.hpp"
+#include "queue_fixture.hpp"
 
-#include <hotline/core/civil_day.hpp>
-#include <hotline/queue/engine.hpp>
 #include <hotline/queue/lifecycle.hpp>
 #include <hotline/stats/summary.hpp>
 
@@ -14,80 +11,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-core::config test_config() {
-  core::config c;
-  c.centre.id = test::unique_centre();
-  c.routing.ring_timeout_seconds = 1;
-  c.routing.wrap_up_seconds = 1;
-  c.routing.reconnect_grace_seconds = 1;
-  c.routing.categories = {{"consult.marriage", "婚姻家庭"}, {"consult.labour", "劳动争议"}};
-  c.routing.languages = {{"zh", "普通话"}, {"en", "English"}};
-  return c;
-}
-
-core::redis_options options() {
-  core::redis_options o;
-  o.endpoint = core::redis_endpoint::parse(test::shared_redis().address()).value();
-  return o;
-}
-
-class QueueScripts : public ::testing::Test {
- protected:
-  QueueScripts()
-      : config(test_config()), redis(io.get_executor(), options(), queue::engine::scripts()), engine(redis, config) {
-    redis.start();
-  }
-  ~QueueScripts() override { redis.stop(); }
-
-  static queue::start_request caller(const std::string& id, const std::string& category = "consult.marriage",
-                                     const std::string& language = "zh") {
-    queue::start_request r;
-    r.session_id = id;
-    r.token_hash = "hash-" + id;
-    r.category = category;
-    r.language = language;
-    return r;
-  }
-  // No braced default argument: it would be evaluated inside co_await, which GCC 12 miscompiles.
-  static queue::agent_profile lawyer(const std::string& id) {
-    return {id, "律师" + id, std::vector<std::string>(1, "consult.marriage:zh"), 3};
-  }
-
-  asio::awaitable<queue::session_view> session(const std::string& id) {
-    auto s = co_await engine.session(id);
-    EXPECT_TRUE(s) << id << ": " << s.error().message();
-    co_return s ? *s : queue::session_view{};
-  }
-
-  /// Runs the sweeper until `id` leaves `state` or two seconds pass.
-  asio::awaitable<queue::session_view> sweep_until_not(const std::string& id, v1::SessionState state) {
-    for (int i = 0; i < 40; ++i) {
-      auto swept = co_await engine.sweep();
-      EXPECT_TRUE(swept);
-      auto s = co_await session(id);
-      if (s.state != state) co_return s;
-      co_await test::sleep_for(100ms);
-    }
-    co_return co_await session(id);
-  }
-
-  asio::awaitable<std::map<std::string, std::int64_t>> today_counters() {
-    const auto now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    auto c =
-        co_await engine.day_counters(core::day_string(core::local_day_number(now, config.centre.utc_offset_minutes)));
-    EXPECT_TRUE(c);
-    co_return c ? *c : std::map<std::string, std::int64_t>{};
-  }
-
-  void run(asio::awaitable<void> body) { test::run_async(io, std::move(body), 30s); }
-
-  asio::io_context io;
-  core::config config;
-  core::redis_client redis;
-  queue::engine engine;
-};
+class QueueScripts : public test::queue_fixture {};
 
 }  // namespace
 

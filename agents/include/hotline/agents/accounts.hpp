@@ -25,12 +25,15 @@ struct account {
   std::string display_name;
   v1::Role role = v1::LAWYER_ROLE;
   bool disabled = false;
-  std::vector<std::string> categories;
+  std::vector<std::string> categories;         ///< primary: offered first
+  std::vector<std::string> backup_categories;  ///< backup: offered after routing.backup_after_seconds
   std::vector<std::string> languages;
   int chat_capacity = 3;
 
   /// Routing skills: every category × language pair, as "category:language".
   std::vector<std::string> skills() const;
+  /// The same for the backup categories, leaving out those that are primary too.
+  std::vector<std::string> backup_skills() const;
 };
 
 struct new_account {
@@ -53,9 +56,8 @@ class accounts {
   boost::asio::awaitable<result<std::vector<account>>> list();
   boost::asio::awaitable<result<account>> find(const std::string& username);
   boost::asio::awaitable<result<void>> set_disabled(const std::string& username, bool disabled);
-  boost::asio::awaitable<result<void>> set_skills(const std::string& username,
-                                                  const std::vector<std::string>& categories,
-                                                  const std::vector<std::string>& languages, int chat_capacity);
+  /// Replaces the account's categories (both levels), languages and chat capacity with `skills`'s.
+  boost::asio::awaitable<result<void>> set_skills(const std::string& username, const account& skills);
 
   /// Unknown user and wrong password take the same time and give the same error.
   boost::asio::awaitable<result<login_result>> login(const std::string& username, const std::string& password);

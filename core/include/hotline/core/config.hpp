@@ -56,8 +56,27 @@ struct routing_config {
   int priority_boost_seconds = 120;
   /// Mean handling time assumed by the caller's estimated wait.
   int estimated_handle_seconds = 300;
+  /// Seconds of head start a supervisor's urgent flag gives.
+  int urgent_boost_seconds = 600;
+  /// Seconds of waiting after which backup-level lawyers are offered the session too.
+  int backup_after_seconds = 30;
+  /// Seconds after which any lawyer speaking the session's language is (the general pool).
+  int general_after_seconds = 90;
+  /// Seconds after which the caller is offered a message or callback instead of waiting on.
+  int max_wait_seconds = 300;
+  /// Sessions one skill's queue may hold; more are refused with QUEUE_FULL.
+  int max_queue_length = 100;
+  /// Who gets the next session among qualified lawyers: longest_idle, fewest_today or round_robin.
+  std::string selection = "longest_idle";
+  /// Seconds a lawyer who declined (or missed) a session is not offered it again.
+  int decline_exclusion_seconds = 60;
+  /// Hours within which a message or callback ticket should be answered.
+  int ticket_reply_hours = 24;
   std::vector<catalog_entry> categories;
   std::vector<catalog_entry> languages;
+  /// Hotlines a lawyer may send a caller on to.
+  std::vector<catalog_entry> transfer_destinations = {
+      {"12345", "政务服务便民热线"}, {"110", "公安报警"}, {"12355", "青少年服务台"}};
 };
 
 struct stats_config {

@@ -45,6 +45,21 @@ class engine {
                                                        const std::string& text, std::string request_id);
   boost::asio::awaitable<result<void>> set_status(const agent_profile& agent, v1::AgentStatus status,
                                                   std::string request_id);
+  /// Moves a connected session to another skill's queue or out to another hotline.
+  boost::asio::awaitable<result<v1::SessionState>> transfer(const std::string& agent_id,
+                                                            const transfer_request& request,
+                                                            std::string request_id);
+  /// A supervisor moves a waiting caller up (routing.urgent_boost_seconds).
+  boost::asio::awaitable<result<session_view>> mark_urgent(const std::string& session_id, const std::string& by,
+                                                           std::string request_id);
+  /// A waiting caller leaves a message or asks for a callback; the session becomes OVERFLOWED.
+  /// The ticket id follows from the session id and the caller's session token reads it, so a
+  /// retried request can only ever make the one ticket.
+  boost::asio::awaitable<result<ticket_view>> leave_message(const leave_message_request& request,
+                                                            std::string request_id);
+  boost::asio::awaitable<result<void>> reply_ticket(const std::string& agent_id, const std::string& agent_name,
+                                                    const std::string& ticket_id, v1::ReplyKind kind,
+                                                    const std::string& text, std::string request_id);
   /// A connection opened or closed; a close starts the grace period.
   boost::asio::awaitable<result<void>> caller_connection(const std::string& session_id, bool connected);
   boost::asio::awaitable<result<void>> agent_connection(const std::string& agent_id, bool connected);
@@ -53,6 +68,14 @@ class engine {
 
   boost::asio::awaitable<result<session_view>> session(const std::string& session_id);
   boost::asio::awaitable<result<agent_view>> agent(const std::string& agent_id);
+  /// A ticket; a duplicate carries the reply of the ticket it repeats.
+  boost::asio::awaitable<result<ticket_view>> ticket(const std::string& ticket_id);
+  /// Open tickets, the nearest reply deadline first.
+  boost::asio::awaitable<result<std::vector<ticket_view>>> open_tickets(int limit = 100);
+  boost::asio::awaitable<result<queue_snapshot>> snapshot();
+  /// Every broken routing invariant (a session in two places, a lawyer over capacity, counters that
+  /// disagree with the live sessions); empty when all hold.
+  boost::asio::awaitable<result<std::vector<std::string>>> verify();
   /// Transcript entries after `after_id` ("" or "0" for all), oldest first.
   boost::asio::awaitable<result<std::vector<chat_entry>>> chat_after(const std::string& session_id,
                                                                      const std::string& after_id, int limit = 200);
@@ -67,18 +90,25 @@ class engine {
 
   bool known_category(const std::string& code) const;
   bool known_language(const std::string& code) const;
+  bool known_destination(const std::string& code) const;
+  static std::string ticket_id_of(const std::string& session_id) { return "t" + session_id; }
 
  private:
   boost::asio::awaitable<result<core::redis_value>> run(const std::string& script, std::vector<std::string> keys,
                                                         std::vector<std::string> args, std::string request_id);
   std::string session_key(const std::string& id) const { return prefix_ + "session:" + id; }
   std::string agent_key(const std::string& id) const { return prefix_ + "agent:" + id; }
+  /// Runs a read-only view script.
+  boost::asio::awaitable<result<core::redis_value>> view(const std::string& script, std::vector<std::string> keys,
+                                                         std::vector<std::string> args = {});
+  /// The skills of a list are "category:language" with both in the catalog.
+  result<void> check_skills(const std::vector<std::string>& skills) const;
 
   core::redis_client& redis_;
   const core::config& config_;
   std::string prefix_;  ///< "{centre}:"
   std::string notify_channel_;
-  std::vector<std::string> settings_;  ///< ARGV[1..7] of every script
+  std::vector<std::string> settings_;  ///< ARGV[1..15] of every script
   std::map<std::string, core::lua_script, std::less<>> scripts_;
 };
 

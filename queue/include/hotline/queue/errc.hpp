@@ -18,6 +18,10 @@ enum class errc {
   unknown_category,
   unknown_language,
   unexpected_reply,  ///< a script answered in a shape this build does not know
+  queue_full,        ///< the skill's queue holds routing.max_queue_length sessions
+  ticket_not_found,
+  unknown_destination,  ///< a transfer out to a hotline not in routing.transfer_destinations
+  too_many_sessions,    ///< the lawyer is at capacity
 };
 
 const boost::system::error_category& queue_category() noexcept;

@@ -29,6 +29,10 @@ struct session_view {
   int position = 0;  ///< 1 = next in line; 0 when not waiting
   int staffed = 0;   ///< lawyers AVAILABLE for this session's skill
   bool caller_connected = false;
+  std::string overflow_reason;  ///< "max_wait" or "no_lawyer_on_duty": a message or callback is offered
+  std::string transferred_to;   ///< the hotline a lawyer sent the caller to
+  std::string ticket_id;        ///< the ticket an OVERFLOWED session became
+  int transfers = 0;            ///< moves to another skill
 };
 
 struct agent_view {
@@ -37,9 +41,12 @@ struct agent_view {
   v1::AgentStatus status = v1::OFFLINE;
   std::string status_reason;  ///< e.g. "missed_offers" when routing set them AWAY
   std::vector<std::string> skills;
+  std::vector<std::string> backup_skills;
   int load = 0;
   int chat_capacity = 0;
   int misses = 0;
+  int sessions_today = 0;
+  bool on_call = false;
   std::optional<session_view> offer;
   std::vector<session_view> sessions;
 };
@@ -66,8 +73,52 @@ struct start_request {
 struct agent_profile {
   std::string id;
   std::string name;
-  std::vector<std::string> skills;  ///< "category:language"
+  std::vector<std::string> skills;         ///< primary, "category:language"
+  std::vector<std::string> backup_skills;  ///< offered only after routing.backup_after_seconds
   int chat_capacity = 3;
+};
+
+/// A message (留言) or callback request left instead of waiting on.
+struct ticket_view {
+  std::string id;
+  v1::TicketKind kind = v1::MESSAGE;
+  v1::TicketState state = v1::OPEN;
+  std::string token_hash;  ///< the SHA-256 of the caller's session token, which reads it
+  std::string session_id;
+  v1::Channel channel = v1::CHAT;
+  std::string category;
+  std::string language;
+  std::string contact;
+  std::string question;
+  std::int64_t created_ms = 0;
+  std::int64_t deadline_ms = 0;
+  v1::ReplyKind reply_kind = v1::REPLY_KIND_UNSPECIFIED;
+  std::string reply;
+  std::string replied_by;
+  std::string replied_by_name;
+  std::int64_t replied_ms = 0;
+  std::string duplicate_of;
+};
+
+struct leave_message_request {
+  std::string session_id;
+  v1::TicketKind kind = v1::MESSAGE;
+  std::string contact;
+  std::string question;
+};
+
+/// Where a lawyer sends a connected session: another skill, or out to another hotline.
+struct transfer_request {
+  std::string session_id;
+  std::string category;  ///< with language: another skill
+  std::string language;
+  std::string destination;  ///< or: a hotline code from routing.transfer_destinations
+};
+
+/// What a supervisor sees: every live session and every lawyer known to routing.
+struct queue_snapshot {
+  std::vector<session_view> sessions;  ///< oldest first
+  std::vector<agent_view> agents;
 };
 
 struct work_order {
@@ -80,9 +131,9 @@ struct work_order {
 
 /// A pub/sub hint that something changed; the receiver re-reads the record.
 struct notification {
-  enum class kind { session, agent, queue };
+  enum class kind { session, agent, queue, ticket };
   kind what;
-  std::string id;  ///< session id, agent id or skill
+  std::string id;  ///< session id, agent id, skill or ticket id
 };
 
 }  // namespace hotline::queue

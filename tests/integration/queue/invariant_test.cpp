@@ -1,0 +1,244 @@
+// Random operations from several clients through two engines (two gateways' worth of Redis
+// connections) on one Redis; routing's invariants must hold after every step of a small run and
+// after a large concurrent one, and the counters must agree with the events stream.
+#include "queue_fixture.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <iostream>
+#include <random>
+
+using namespace hotline;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+namespace {
+
+class Invariants : public test::queue_fixture {
+ protected:
+  Invariants()
+      : queue_fixture([](core::config& c) {
+          c.routing.backup_after_seconds = 1;
+          c.routing.general_after_seconds = 2;
+          c.routing.max_wait_seconds = 3;
+          c.routing.max_queue_length = 40;
+        }),
+        other_redis(io.get_executor(), options(), queue::engine::scripts()),
+        other(other_redis, config) {
+    other_redis.start();
+    const char* categories[] = {"consult.marriage", "consult.labour", "legal_aid"};
+    for (int i = 0; i < 6; ++i) {
+      queue::agent_profile p = lawyer("l" + std::to_string(i), std::string(categories[i % 3]) + ":zh", 1 + i % 3);
+      if (i % 2 == 0) p.skills.push_back(std::string(categories[(i + 1) % 3]) + ":en");
+      p.backup_skills.push_back(std::string(categories[(i + 2) % 3]) + ":zh");
+      lawyers.push_back(p);
+    }
+  }
+  ~Invariants() override { other_redis.stop(); }
+
+  /// Failures routing expects under random use; anything else (a transport error, a reply the
+  /// engine cannot read) fails the test.
+  static bool expected(const boost::system::error_code& ec) {
+    using queue::errc;
+    return ec == errc::invalid_state || ec == errc::offer_gone || ec == errc::forbidden ||
+           ec == errc::session_not_found || ec == errc::too_many_sessions || ec == errc::queue_full ||
+           ec == errc::ticket_not_found || ec == errc::already_rated;
+  }
+
+  template <class Result>
+  void check(const Result& r, const char* what) {
+    if (!r && !expected(r.error())) ADD_FAILURE() << what << ": " << r.error().message();
+  }
+
+  template <class T>
+  const T& pick(const std::vector<T>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(rng)];
+  }
+
+  /// One random operation through one of the two engines.
+  asio::awaitable<void> step() {
+    auto& e = std::uniform_int_distribution<int>(0, 1)(rng) ? engine : other;
+    const int op = std::uniform_int_distribution<int>(0, 99)(rng);
+    if (op < 22 || sessions.empty()) {
+      auto r = caller("s" + std::to_string(next_session++), pick(categories), rng() % 4 ? "zh" : "en");
+      if (rng() % 5 == 0) r.channel = v1::PHONE;
+      if (rng() % 4 == 0) r.priority = v1::ELDERLY;
+      auto started = co_await e.start(r, "");
+      check(started, "start");
+      if (started) sessions.push_back(r.session_id);
+      co_return;
+    }
+    // Mostly recent sessions: old ones are likely finished, and every operation on them is refused.
+    const std::size_t recent = std::min<std::size_t>(sessions.size(), 30);
+    const std::string sid = sessions[sessions.size() - 1 - rng() % recent];
+    const auto& lawyer_profile = pick(lawyers);
+    const std::string& aid = lawyer_profile.id;
+    if (op < 30) {
+      check(co_await e.sweep(), "sweep");
+    } else if (op < 42) {
+      // Some lawyer's phone is ringing: they answer, or (one in four) turn it down.
+      const auto first = rng() % lawyers.size();
+      for (std::size_t i = 0; i < lawyers.size(); ++i) {
+        const auto& id = lawyers[(first + i) % lawyers.size()].id;
+        auto a = co_await e.agent(id);
+        check(a, "agent");
+        if (!a || !a->offer) continue;
+        if (rng() % 4)
+          check(co_await e.accept(id, a->offer->offer_id, ""), "accept");
+        else
+          check(co_await e.decline(id, a->offer->offer_id, ""), "decline");
+        break;
+      }
+    } else if (op < 50) {
+      const v1::AgentStatus statuses[] = {v1::AVAILABLE, v1::AVAILABLE, v1::AVAILABLE, v1::AWAY, v1::OFFLINE};
+      check(co_await e.set_status(lawyer_profile, statuses[rng() % 5], ""), "set_status");
+    } else if (op < 56) {
+      check(co_await e.end_by_caller(sid, ""), "end_by_caller");
+    } else if (op < 78) {
+      // A lawyer works on one of their sessions: ends or transfers a talk, or files a work order.
+      auto a = co_await e.agent(aid);
+      check(a, "agent");
+      if (!a || a->sessions.empty()) co_return;
+      const auto& s = pick(a->sessions);
+      if (s.state == v1::WRAP_UP) {
+        queue::work_order order;
+        order.session_id = s.id;
+        order.category = "consult.marriage";
+        check(co_await e.wrap_up(aid, order, ""), "wrap_up");
+      } else if (op < 70) {
+        check(co_await e.end_by_lawyer(aid, s.id, ""), "end_by_lawyer");
+      } else {
+        queue::transfer_request t{s.id, "", "", "12345"};
+        if (rng() % 3) t = queue::transfer_request{s.id, pick(categories), "zh", ""};
+        check(co_await e.transfer(aid, t, ""), "transfer");
+      }
+    } else if (op < 84) {
+      queue::leave_message_request m{sid, rng() % 2 ? v1::MESSAGE : v1::CALLBACK, "1380000" + std::to_string(rng() % 5),
+                                     "问题" + std::to_string(rng() % 3)};
+      check(co_await e.leave_message(m, ""), "leave_message");
+    } else if (op < 88) {
+      auto open = co_await e.open_tickets(10);
+      check(open, "open_tickets");
+      if (open && !open->empty())
+        check(co_await e.reply_ticket(aid, "律师", open->front().id, v1::TEXT_REPLY, "答复", ""), "reply_ticket");
+    } else if (op < 92) {
+      check(co_await e.caller_connection(sid, rng() % 2 == 0), "caller_connection");
+    } else if (op < 95) {
+      check(co_await e.mark_urgent(sid, "supervisor", ""), "mark_urgent");
+    } else {
+      check(co_await e.rate(sid, v1::SATISFIED, ""), "rate");
+    }
+  }
+
+  asio::awaitable<void> all_on_duty() {
+    for (const auto& p : lawyers) check(co_await engine.set_status(p, v1::AVAILABLE, ""), "set_status");
+  }
+
+  asio::awaitable<void> worker(int steps, int& done) {
+    for (int i = 0; i < steps; ++i) co_await step();
+    ++done;
+  }
+
+  /// Sums every day's counters by metric.
+  asio::awaitable<std::map<std::string, std::int64_t>> counter_totals() {
+    std::map<std::string, std::int64_t> totals;
+    std::vector<std::string> command{"KEYS", "{" + config.centre.id + "}:stats:*"};
+    auto keys = co_await redis.exec(std::move(command));
+    EXPECT_TRUE(keys);
+    for (const auto& key : keys->elements) {
+      auto day = co_await engine.day_counters(key.text.substr(key.text.rfind(':') + 1));
+      EXPECT_TRUE(day);
+      for (const auto& [field, value] : *day) totals[field.substr(0, field.find('|'))] += value;
+    }
+    co_return totals;
+  }
+
+  /// The same figures counted from the events stream.
+  asio::awaitable<std::map<std::string, std::int64_t>> event_totals() {
+    std::map<std::string, std::int64_t> totals;
+    std::vector<std::string> command{"XRANGE", "{" + config.centre.id + "}:events", "-", "+"};
+    auto events = co_await redis.exec(std::move(command));
+    EXPECT_TRUE(events);
+    for (const auto& entry : events->elements) {
+      const auto& f = entry.at(1);
+      const auto type = f.field("type").text;
+      const bool first = f.field("first_wait").text == "1";
+      if (type == "queued") ++totals["offered"];
+      if (type == "answered" && first) ++totals["answered"];
+      if (type == "abandoned" && first) ++totals["abandoned"];
+      if (type == "ticket_created") {
+        ++totals["messages_received"];
+        if (first) ++totals["overflowed"];
+        if (f.field("state").text == "DUPLICATE") ++totals["messages_duplicate"];
+      }
+      if (type == "ticket_replied") ++totals["messages_replied"];
+      if (type == "closed") ++totals["handled"];
+      if (type == "rated") ++totals["rated"];
+      if (type == "transferred") ++totals[f.field("to").text == "out" ? "transferred_out" : "transferred_internal"];
+    }
+    co_return totals;
+  }
+
+  asio::awaitable<void> expect_counters_match_events() {
+    auto counted = co_await counter_totals();
+    auto events = co_await event_totals();
+    for (const char* metric : {"offered", "answered", "abandoned", "overflowed", "handled", "rated",
+                               "messages_received", "messages_duplicate", "messages_replied", "transferred_out",
+                               "transferred_internal"})
+      EXPECT_EQ(counted[metric], events[metric]) << metric;
+    EXPECT_EQ(counted["offered"],
+              counted["answered"] + counted["abandoned"] + counted["overflowed"] + counted["waiting"]);
+    EXPECT_EQ(counted["messages_received"],
+              counted["messages_replied"] + counted["messages_duplicate"] + counted["messages_open"]);
+    std::cout << "  offered " << counted["offered"] << ", answered " << counted["answered"] << ", abandoned "
+              << counted["abandoned"] << ", overflowed " << counted["overflowed"] << ", transferred "
+              << counted["transferred_internal"] << "+" << counted["transferred_out"] << ", handled "
+              << counted["handled"] << ", tickets " << counted["messages_received"] << "\n";
+  }
+
+  core::redis_client other_redis;
+  queue::engine other;
+  std::vector<queue::agent_profile> lawyers;
+  std::vector<std::string> categories{"consult.marriage", "consult.labour", "legal_aid"};
+  std::vector<std::string> sessions;
+  int next_session = 0;
+  std::mt19937 rng{std::random_device{}()};
+};
+
+}  // namespace
+
+TEST_F(Invariants, HoldAfterEveryStepOfASmallRun) {
+  const auto seed = std::random_device{}();
+  rng.seed(seed);
+  std::cout << "  seed " << seed << "\n";
+  run(
+      [this]() -> asio::awaitable<void> {
+        co_await all_on_duty();
+        for (int i = 0; i < 300; ++i) {
+          co_await step();
+          co_await expect_invariants("step " + std::to_string(i));
+          if (HasFailure()) co_return;
+        }
+        co_await expect_counters_match_events();
+      }(),
+      120s);
+}
+
+TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperations) {
+  run(
+      [this]() -> asio::awaitable<void> {
+        co_await all_on_duty();
+        int done = 0;
+        constexpr int workers = 6, steps = 600;
+        auto ex = co_await asio::this_coro::executor;
+        for (int w = 0; w < workers; ++w) asio::co_spawn(ex, worker(steps, done), asio::detached);
+        while (done < workers) {
+          co_await test::sleep_for(200ms);
+          co_await expect_invariants("midway");
+        }
+        co_await expect_invariants("after " + std::to_string(workers * steps) + " operations");
+        co_await expect_counters_match_events();
+      }(),
+      180s);
+}
