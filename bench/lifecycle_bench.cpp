@@ -97,7 +97,7 @@ figures run(const std::string& address, const settings& s) {
       [&]() -> asio::awaitable<void> {
         for (int l = 0; l < s.lawyers; ++l) {
           queue::agent_profile lawyer{"l" + std::to_string(l), "律师",
-                                      std::vector<std::string>(1, "consult.marriage:zh"), 3};
+                                      std::vector<std::string>(1, "consult.marriage:zh"), {}, 3};
           if (!co_await engine.set_status(lawyer, v1::AVAILABLE, "")) ++out.failures;
         }
         started = std::chrono::steady_clock::now();

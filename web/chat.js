@@ -1,13 +1,20 @@
 // The citizen's chat page: choose a category and language, wait in line, chat with the duty
 // lawyer, rate the answer. Talks to /ws/caller; survives a reload by resuming with the
-// session token kept in sessionStorage.
+// session token kept in sessionStorage. A waiting caller may leave a message or ask for a
+// callback instead (a ticket, whose id and token are kept in localStorage), and anyone can
+// look up the answer to a ticket with its id and token (POST /api/v1/tickets/lookup).
 import {
-  errorText,
-  JsonSocket, PRIORITY_OPTIONS, RATING_OPTIONS, SESSION_STATE_LABELS, banner, compareMessageIds,
-  el, fillSelect, formatClock, formatDuration, loadCatalog, nameOf, newRequestId, show, toNumber,
+  api, errorText,
+  JsonSocket, OVERFLOW_REASON_LABELS, PRIORITY_OPTIONS, RATING_OPTIONS, SESSION_STATE_LABELS, TICKET_KIND_OPTIONS,
+  TICKET_STATE_LABELS, banner, compareMessageIds, el, fillSelect, formatClock, formatDateTime, formatDuration,
+  loadCatalog, nameOf, newRequestId, show, toNumber, utf8Length,
 } from './common.js';
 
 const STORE_KEY = 'hotline.caller.session';
+// The caller's tickets (newest first), kept across visits so that the lookup form is filled in.
+const TICKETS_KEY = 'hotline.caller.tickets';
+const CONTACT_MAX_BYTES = 64;
+const QUESTION_MAX_BYTES = 2000;
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -40,6 +47,43 @@ const ui = {
   endedPanel: $('ended-panel'),
   endedTitle: $('ended-title'),
   endedText: $('ended-text'),
+  transferAdvice: $('transfer-advice'),
+  overflowOffer: $('overflow-offer'),
+  overflowText: $('overflow-text'),
+  messageBtn: $('message-btn'),
+  messageForm: $('message-form'),
+  ticketKind: $('ticket-kind'),
+  ticketContact: $('ticket-contact'),
+  ticketContactNeed: $('ticket-contact-need'),
+  ticketQuestion: $('ticket-question'),
+  ticketQuestionCount: $('ticket-question-count'),
+  messageError: banner($('message-error')),
+  ticketSubmit: $('ticket-submit'),
+  ticketCancel: $('ticket-cancel'),
+  ticketPanel: $('ticket-panel'),
+  ticketTitle: $('ticket-title'),
+  ticketDuplicate: $('ticket-duplicate'),
+  ticketId: $('ticket-id'),
+  ticketToken: $('ticket-token'),
+  ticketDeadline: $('ticket-deadline'),
+  ticketSaved: $('ticket-saved'),
+  lookupPanel: $('lookup-panel'),
+  lookupForm: $('lookup-form'),
+  lookupId: $('lookup-id'),
+  lookupToken: $('lookup-token'),
+  lookupBtn: $('lookup-btn'),
+  lookupError: banner($('lookup-error')),
+  lookupResult: $('lookup-result'),
+  lookupState: $('lookup-state'),
+  lookupStatus: $('lookup-status'),
+  lookupQuestion: $('lookup-question'),
+  lookupReplyRow: $('lookup-reply-row'),
+  lookupReplyLabel: $('lookup-reply-label'),
+  lookupReply: $('lookup-reply'),
+  lookupByRow: $('lookup-by-row'),
+  lookupRepliedBy: $('lookup-replied-by'),
+  lookupAtRow: $('lookup-at-row'),
+  lookupRepliedAt: $('lookup-replied-at'),
 };
 
 const S = {
@@ -58,7 +102,42 @@ const S = {
   rateRequestId: null,
   ratingSent: false,
   persist: false,      // whether the session belongs in sessionStorage
+  messageFormOpen: false,   // the 留言 form is shown
+  overflowSeen: '',         // the overflow reason for which the form was opened by itself
+  leaveRequest: null,       // {requestId, frame, resend} awaiting its ticket
+  ticket: null,             // the Ticket this session became
+  ticketSaved: false,       // whether it could be kept in localStorage
+  lookupBusy: false,
 };
+
+// ---- localStorage: the caller's tickets ----
+
+function loadTickets() {
+  try {
+    const v = JSON.parse(localStorage.getItem(TICKETS_KEY) || '[]');
+    return Array.isArray(v) ? v.filter((t) => t && t.ticketId && t.token) : [];
+  } catch (e) {
+    return [];
+  }
+}
+
+function saveTicket(t) {
+  if (!t || !t.ticketId || !t.token) return false;
+  const entry = {
+    ticketId: t.ticketId,
+    token: t.token,
+    kind: t.kind || 'MESSAGE',
+    createdAtMs: t.createdAtMs || '0',
+    replyDeadlineMs: t.replyDeadlineMs || '0',
+  };
+  const list = [entry, ...loadTickets().filter((x) => x.ticketId !== t.ticketId)].slice(0, 10);
+  try {
+    localStorage.setItem(TICKETS_KEY, JSON.stringify(list));
+    return true;
+  } catch (e) {
+    return false; // storage disabled or full: the caller still sees the id and token on the page
+  }
+}
 
 // ---- sessionStorage ----
 
@@ -124,6 +203,8 @@ function onSocketOpen() {
   } else if (S.pending && S.pending.kind === 'start') {
     S.socket.send(S.pending.frame); // same requestId: a retry is safe
   }
+  // A message sent on the connection that dropped is sent again once the session is resumed.
+  if (S.leaveRequest) S.leaveRequest.resend = true;
   render();
 }
 
@@ -148,6 +229,7 @@ function onSocketStatus(status) {
 function onFrame(frame) {
   if (frame.session) onSession(frame);
   else if (frame.chat) onChat(frame.chat);
+  else if (frame.ticket) onTicket(frame);
   else if (frame.error) onError(frame);
 }
 
@@ -162,15 +244,45 @@ function onSession(frame) {
   if (s.token) S.token = s.token;
   S.session = s;
 
+  const waitingNow = s.state === 'QUEUED' || s.state === 'OFFERED';
+  if (waitingNow && s.overflowReason && S.overflowSeen !== s.overflowReason) {
+    // The wait is long or nobody is on duty: offer the message form at once.
+    S.overflowSeen = s.overflowReason;
+    openMessageForm();
+  }
+  if (waitingNow && S.leaveRequest && S.leaveRequest.resend && S.socket && S.socket.isOpen && !S.pending) {
+    S.leaveRequest.resend = false;
+    S.socket.send(S.leaveRequest.frame); // same requestId: a retry is safe
+  }
+  if (!waitingNow) S.messageFormOpen = false;
+
   const st = s.state;
   const rated = !!s.rating && s.rating !== 'RATING_UNSPECIFIED';
-  if (st === 'ABANDONED' || st === 'OVERFLOWED' || st === 'TRANSFERRED' || rated) {
+  const answered = toNumber(s.answeredAtMs) > 0 || !!s.lawyerName;
+  // A chat the lawyer sent on to another hotline ends as TRANSFERRED and can still be rated.
+  if (st === 'ABANDONED' || st === 'OVERFLOWED' || (st === 'TRANSFERRED' && !answered) || rated) {
     // Nothing more to do with this session: a reload starts afresh.
     clearStore();
-    closeSocket();
+    // The ticket frame normally comes first; should it follow, keep the connection for it.
+    if (!(st === 'OVERFLOWED' && S.leaveRequest && !S.ticket)) closeSocket();
   } else {
     S.persist = true;
     saveStore();
+  }
+  render();
+}
+
+function onTicket(frame) {
+  const t = frame.ticket || {};
+  if (S.leaveRequest && (!frame.requestId || frame.requestId === S.leaveRequest.requestId)) S.leaveRequest = null;
+  S.ticket = t;
+  S.ticketSaved = saveTicket(t);
+  S.messageFormOpen = false;
+  ui.messageError.clear();
+  if (S.session && S.session.state === 'OVERFLOWED') closeSocket();
+  if (t.ticketId && t.token) {
+    ui.lookupId.value = t.ticketId;
+    ui.lookupToken.value = t.token;
   }
   render();
 }
@@ -208,6 +320,12 @@ function onError(frame) {
   const { code = '', message = '' } = frame.error || {};
   const rid = frame.requestId || '';
   const text = errorText(code, message);
+  if (rid && S.leaveRequest && rid === S.leaveRequest.requestId) {
+    S.leaveRequest = null;
+    ui.messageError.error(text);
+    render();
+    return;
+  }
   if (S.pending && (!rid || rid === S.pending.requestId)) {
     const kind = S.pending.kind;
     S.pending = null;
@@ -293,6 +411,121 @@ function sendRating(rating) {
   render();
 }
 
+// ---- 留言 / 回拨 ----
+
+function openMessageForm() {
+  S.messageFormOpen = true;
+  ui.messageError.clear();
+  render();
+}
+
+function updateMessageForm() {
+  const callback = ui.ticketKind.value === 'CALLBACK';
+  ui.ticketContactNeed.textContent = callback ? '（必填）' : '（可选）';
+  ui.ticketContact.required = callback;
+  ui.ticketSubmit.textContent = S.leaveRequest ? '正在提交…' : callback ? '预约回拨' : '提交留言';
+  const bytes = utf8Length(ui.ticketQuestion.value.trim());
+  ui.ticketQuestionCount.textContent = String(bytes);
+  ui.ticketQuestionCount.classList.toggle('over', bytes > QUESTION_MAX_BYTES);
+}
+
+function sendLeaveMessage(ev) {
+  ev.preventDefault();
+  ui.messageError.clear();
+  if (S.leaveRequest) return;
+  const kind = ui.ticketKind.value || 'MESSAGE';
+  const contact = ui.ticketContact.value.trim();
+  const question = ui.ticketQuestion.value.trim();
+  if (kind === 'CALLBACK' && !contact) {
+    ui.messageError.error('预约回拨请填写联系电话。');
+    ui.ticketContact.focus();
+    return;
+  }
+  if (utf8Length(contact) > CONTACT_MAX_BYTES) {
+    ui.messageError.error(`联系方式过长（最多 ${CONTACT_MAX_BYTES} 字节）。`);
+    ui.ticketContact.focus();
+    return;
+  }
+  if (!question) {
+    ui.messageError.error('请填写您要咨询的问题。');
+    ui.ticketQuestion.focus();
+    return;
+  }
+  if (utf8Length(question) > QUESTION_MAX_BYTES) {
+    ui.messageError.error(`问题过长（最多 ${QUESTION_MAX_BYTES} 字节，约 ${Math.floor(QUESTION_MAX_BYTES / 3)} 个汉字）。`);
+    ui.ticketQuestion.focus();
+    return;
+  }
+  const leaveMessage = { kind, question };
+  if (contact) leaveMessage.contact = contact;
+  const requestId = newRequestId();
+  const frame = { requestId, leaveMessage };
+  if (!S.socket || !S.socket.send(frame)) {
+    ui.messageError.error('连接已断开，留言未提交，请稍候再试。');
+    return;
+  }
+  S.leaveRequest = { requestId, frame, resend: false };
+  render();
+}
+
+// ---- looking up a ticket's answer ----
+
+async function lookupTicket(ev) {
+  ev.preventDefault();
+  ui.lookupError.clear();
+  const ticketId = ui.lookupId.value.trim();
+  const token = ui.lookupToken.value.trim();
+  if (!ticketId || !token) {
+    ui.lookupError.error('请输入留言编号和查询码。');
+    return;
+  }
+  S.lookupBusy = true;
+  render();
+  try {
+    const t = await api('/api/v1/tickets/lookup', { method: 'POST', body: { ticketId, token } });
+    renderLookup(t);
+  } catch (err) {
+    show(ui.lookupResult, false);
+    ui.lookupError.error(err.message);
+  } finally {
+    S.lookupBusy = false;
+    render();
+  }
+}
+
+function renderLookup(t) {
+  const state = t.state || 'TICKET_STATE_UNSPECIFIED';
+  const callback = t.kind === 'CALLBACK';
+  const replied = !!t.reply || toNumber(t.repliedAtMs) > 0 || state === 'REPLIED';
+  const callbackMade = t.replyKind === 'CALLBACK_MADE';
+  ui.lookupResult.dataset.state = state;
+  ui.lookupState.textContent = TICKET_STATE_LABELS[state] || state;
+  ui.lookupState.dataset.state = state;
+  let status;
+  if (replied && callbackMade) {
+    status = `律师已于 ${formatDateTime(t.repliedAtMs) || '—'} 回电`;
+  } else if (replied) {
+    status = '律师已答复';
+  } else {
+    const due = formatDateTime(t.replyDeadlineMs);
+    const what = callback ? '回电' : '答复';
+    status = due ? `律师尚未${what}，预计在 ${due} 前${what}` : `律师尚未${what}`;
+  }
+  if (state === 'DUPLICATE') {
+    status = `同一问题今日已收到${t.duplicateOf ? `（留言编号 ${t.duplicateOf}）` : ''}。${status}`;
+  }
+  ui.lookupStatus.textContent = status;
+  ui.lookupQuestion.textContent = t.question || '—';
+  show(ui.lookupReplyRow, replied);
+  ui.lookupReplyLabel.textContent = callbackMade ? '通话记录' : '律师答复';
+  ui.lookupReply.textContent = t.reply || '';
+  show(ui.lookupByRow, replied);
+  ui.lookupRepliedBy.textContent = t.repliedByName || '—';
+  show(ui.lookupAtRow, replied);
+  ui.lookupRepliedAt.textContent = formatDateTime(t.repliedAtMs) || '—';
+  show(ui.lookupResult, true);
+}
+
 function resetSession() {
   S.sessionId = '';
   S.token = '';
@@ -305,6 +538,13 @@ function resetSession() {
   S.chatRequests.clear();
   S.rateRequestId = null;
   S.ratingSent = false;
+  S.messageFormOpen = false;
+  S.overflowSeen = '';
+  S.leaveRequest = null;
+  S.ticket = null;
+  S.ticketSaved = false;
+  ui.messageError.clear();
+  ui.ticketQuestion.value = '';
   ui.messages.replaceChildren();
 }
 
@@ -356,10 +596,11 @@ function render() {
   const open = !!S.socket && S.socket.isOpen;
   const waiting = st === 'QUEUED' || st === 'OFFERED';
   const connected = st === 'CONNECTED';
-  const ended = st === 'WRAP_UP' || st === 'CLOSED';
-  const gone = st === 'ABANDONED' || st === 'OVERFLOWED' || st === 'TRANSFERRED';
-  const rated = !!s && !!s.rating && s.rating !== 'RATING_UNSPECIFIED';
   const answered = !!s && (toNumber(s.answeredAtMs) > 0 || !!s.lawyerName);
+  // TRANSFERRED: sent on to another hotline — after a talk it ends like CLOSED (rating), before one it is gone.
+  const ended = st === 'WRAP_UP' || st === 'CLOSED' || (st === 'TRANSFERRED' && answered);
+  const gone = st === 'ABANDONED' || st === 'OVERFLOWED' || (st === 'TRANSFERRED' && !answered);
+  const rated = !!s && !!s.rating && s.rating !== 'RATING_UNSPECIFIED';
   const starting = !!S.pending && S.pending.kind === 'start';
 
   show(ui.startPanel, !s && !S.resuming);
@@ -370,11 +611,32 @@ function render() {
   // waiting in line
   show(ui.queuePanel, waiting);
   if (waiting) {
-    ui.queueStatus.textContent = st === 'OFFERED' ? '正在为您接通律师…' : '正在排队，请稍候';
+    const transferred = toNumber(s.transfers) > 0;
+    if (st === 'OFFERED') ui.queueStatus.textContent = '正在为您接通律师…';
+    else if (transferred) ui.queueStatus.textContent = `已为您转接至${nameOf(S.catalog.categories, s.category)}，请稍候`;
+    else ui.queueStatus.textContent = '正在排队，请稍候';
+    ui.queueStatus.dataset.transferred = String(transferred);
     const pos = toNumber(s.position);
     ui.position.textContent = pos > 0 ? `第 ${pos} 位` : '正在接通';
     ui.wait.textContent = st === 'OFFERED' ? '即将接通' : formatWait(s.estimatedWaitSeconds);
     ui.leaveBtn.disabled = !open;
+
+    const reason = s.overflowReason || '';
+    show(ui.overflowOffer, !!reason);
+    if (reason) {
+      ui.overflowOffer.dataset.reason = reason;
+      ui.overflowText.textContent = `${OVERFLOW_REASON_LABELS[reason] || '暂时无法接通'}，您可以留言或预约回拨`;
+    }
+    show(ui.messageBtn, !S.messageFormOpen);
+    ui.messageBtn.disabled = !open;
+    ui.messageBtn.setAttribute('aria-expanded', String(S.messageFormOpen));
+    ui.messageBtn.textContent = reason ? '留言或预约回拨' : '留言';
+  }
+  show(ui.messageForm, waiting && S.messageFormOpen);
+  if (waiting && S.messageFormOpen) {
+    updateMessageForm();
+    ui.ticketSubmit.disabled = !open || !!S.leaveRequest;
+    ui.ticketCancel.disabled = !!S.leaveRequest;
   }
   updateWaited();
 
@@ -382,7 +644,8 @@ function render() {
   show(ui.chatPanel, connected || ended || ((waiting || gone) && ui.messages.children.length > 0));
   if (s) {
     const topic = `${nameOf(S.catalog.categories, s.category)} · ${nameOf(S.catalog.languages, s.language)}`;
-    ui.lawyerName.textContent = s.lawyerName ? `值班律师：${s.lawyerName}` : topic;
+    // while waiting again after a transfer the earlier lawyer is not named
+    ui.lawyerName.textContent = s.lawyerName && !waiting ? `值班律师：${s.lawyerName}` : topic;
     ui.lawyerName.title = topic;
     ui.sessionState.textContent = SESSION_STATE_LABELS[st] || st;
     ui.sessionState.dataset.state = st;
@@ -406,8 +669,41 @@ function render() {
       ui.thanksTitle.textContent = '本次咨询已结束';
       ui.thanksText.textContent = '如有新的法律问题，欢迎再次咨询，或拨打 12348 热线。';
     }
+    if (s.transferredTo) ui.thanksText.textContent = `${ui.thanksText.textContent} 您咨询的事项请拨打 ${s.transferredTo} 办理。`;
   }
-  show(ui.endedPanel, gone);
+  // the ticket this session became
+  const t = S.ticket;
+  show(ui.ticketPanel, !!t);
+  if (t) {
+    const callback = t.kind === 'CALLBACK';
+    const duplicate = t.state === 'DUPLICATE';
+    ui.ticketPanel.dataset.state = t.state || '';
+    ui.ticketTitle.textContent = duplicate ? '同一问题今日已收到' : callback ? '您的回拨预约已收到' : '您的留言已收到';
+    show(ui.ticketDuplicate, duplicate);
+    ui.ticketDuplicate.textContent = duplicate
+      ? `您今天已提交过相同的问题${t.duplicateOf ? `（留言编号 ${t.duplicateOf}）` : ''}，无需重复留言，律师的答复可用下面的编号和查询码查看。`
+      : '';
+    ui.ticketId.textContent = t.ticketId || '—';
+    ui.ticketToken.textContent = t.token || '—';
+    const due = formatDateTime(t.replyDeadlineMs);
+    ui.ticketDeadline.textContent = due
+      ? (callback ? `律师将在 ${due} 前给您回电${t.contact ? `（${t.contact}）` : ''}。` : `律师将在 ${due} 前答复。`)
+      : '律师会尽快答复。';
+    ui.ticketSaved.textContent = S.ticketSaved
+      ? '留言编号和查询码已保存在本浏览器，下次打开本页时会自动填好。'
+      : '本浏览器无法保存留言编号和查询码，请务必抄下。';
+  }
+
+  // the lawyer sent the caller on to another hotline (set from WRAP_UP on, final state TRANSFERRED)
+  const dest = (s && s.transferredTo) || '';
+  show(ui.transferAdvice, !!dest);
+  if (dest) {
+    const name = nameOf(S.catalog.transferDestinations, dest);
+    ui.transferAdvice.dataset.destination = dest;
+    ui.transferAdvice.textContent = name && name !== dest ? `律师建议您拨打 ${dest}（${name}）` : `律师建议您拨打 ${dest}`;
+  }
+
+  show(ui.endedPanel, gone && !(st === 'OVERFLOWED' && t));
   if (gone) {
     ui.endedTitle.textContent = {
       ABANDONED: '您已离开排队',
@@ -416,8 +712,18 @@ function render() {
     }[st];
     ui.endedText.textContent = st === 'ABANDONED'
       ? '如需咨询，可以重新排队，或拨打 12348 热线。'
-      : '工作人员会尽快处理。如需继续咨询，可以重新开始，或拨打 12348 热线。';
+      : st === 'OVERFLOWED' && s.ticketId
+        ? `留言编号 ${s.ticketId}。律师答复后，可凭留言编号和查询码在下方查询。`
+        : st === 'TRANSFERRED' && dest
+        ? '该问题由上述热线受理更为合适。如需继续咨询法律问题，可以重新开始，或拨打 12348 热线。'
+        : '工作人员会尽快处理。如需继续咨询，可以重新开始，或拨打 12348 热线。';
   }
+
+  // looking up an answer: whenever the caller is not in line or in a chat
+  const ratingAsked = ended && answered && !rated;
+  show(ui.lookupPanel, !S.resuming && !waiting && !connected && !ratingAsked);
+  ui.lookupBtn.disabled = S.lookupBusy;
+  ui.lookupBtn.textContent = S.lookupBusy ? '正在查询…' : '查询';
 }
 
 // "已等待 …" under the queue figures, ticking every second.
@@ -449,6 +755,25 @@ function init() {
     b.addEventListener('click', () => sendRating(b.dataset.rating));
   }
   for (const b of document.querySelectorAll('button.restart')) b.addEventListener('click', restart);
+  fillSelect(ui.ticketKind, TICKET_KIND_OPTIONS);
+  ui.messageBtn.addEventListener('click', () => {
+    openMessageForm();
+    ui.ticketQuestion.focus();
+  });
+  ui.ticketCancel.addEventListener('click', () => {
+    S.messageFormOpen = false;
+    ui.messageError.clear();
+    render();
+  });
+  ui.ticketKind.addEventListener('change', updateMessageForm);
+  ui.ticketQuestion.addEventListener('input', updateMessageForm);
+  ui.messageForm.addEventListener('submit', sendLeaveMessage);
+  ui.lookupForm.addEventListener('submit', lookupTicket);
+  const lastTicket = loadTickets()[0];
+  if (lastTicket) {
+    ui.lookupId.value = lastTicket.ticketId;
+    ui.lookupToken.value = lastTicket.token;
+  }
   setInterval(updateWaited, 1000);
 
   const saved = loadStore();

@@ -59,6 +59,48 @@ export const OUTCOME_OPTIONS = [
   ['FOLLOW_UP', '需后续跟进'],
 ];
 
+// 留言 (a written answer) or 回拨 (a lawyer calls back).
+export const TICKET_KIND_OPTIONS = [
+  ['MESSAGE', '留言'],
+  ['CALLBACK', '回拨'],
+];
+
+export const TICKET_KIND_LABELS = {
+  TICKET_KIND_UNSPECIFIED: '留言',
+  MESSAGE: '留言',
+  CALLBACK: '预约回拨',
+};
+
+export const TICKET_STATE_LABELS = {
+  TICKET_STATE_UNSPECIFIED: '未知',
+  OPEN: '待答复',
+  REPLIED: '已答复',
+  DUPLICATE: '重复留言',
+};
+
+// SessionUpdate.overflowReason: why the caller is offered a message or callback.
+export const OVERFLOW_REASON_LABELS = {
+  max_wait: '排队较久',
+  no_lawyer_on_duty: '暂无律师值班',
+};
+
+// AgentState.statusReason: who or what set a lawyer's status last ("lawyer": they did).
+export const STATUS_REASON_LABELS = {
+  missed_offers: '连续未接，已自动置为离开',
+  disconnected: '连接中断，已自动置为离线',
+  lawyer: '本人设置',
+};
+
+export function statusReasonText(reason) {
+  if (!reason) return '';
+  return STATUS_REASON_LABELS[reason] || reason;
+}
+
+// Whether the status was set by routing rather than by the lawyer (worth a notice on the console).
+export function statusSetByRouting(reason) {
+  return !!reason && reason !== 'lawyer';
+}
+
 export const CHANNEL_LABELS = {
   CHANNEL_UNSPECIFIED: '未知',
   CHAT: '在线文字',
@@ -99,6 +141,11 @@ const ERROR_TEXT = {
   STORE_UNAVAILABLE: '系统繁忙，请稍后重试',
   INTERNAL: '系统内部错误',
   BALANCE_VIOLATION: '报表数据不平衡，已拒绝输出',
+  ACCOUNT_EXISTS: '该账号已存在',
+  TOO_MANY_SESSIONS: '已达到同时接待的会话上限',
+  QUEUE_FULL: '当前排队人数已满，请留言或稍后再试',
+  TICKET_NOT_FOUND: '找不到该留言，请核对留言编号和查询码',
+  UNKNOWN_DESTINATION: '没有这个转接热线',
 };
 
 export function errorText(code, message) {
@@ -158,13 +205,15 @@ export function login(username, password) {
 
 let catalogPromise = null;
 
-// The centre's categories and languages, fetched once per page.
+// The centre's categories, languages and the hotlines a lawyer may send a caller to,
+// fetched once per page.
 export function loadCatalog() {
   if (!catalogPromise) {
     catalogPromise = api('/api/v1/catalog').then((c) => ({
       centre: c.centre || '',
       categories: Array.isArray(c.categories) ? c.categories : [],
       languages: Array.isArray(c.languages) ? c.languages : [],
+      transferDestinations: Array.isArray(c.transferDestinations) ? c.transferDestinations : [],
     }));
     catalogPromise.catch(() => {
       catalogPromise = null; // allow a retry after a failure
@@ -351,6 +400,20 @@ export function formatClock(ms) {
   const d = new Date(n);
   const pad = (x) => String(x).padStart(2, '0');
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+// "2024-05-01 14:03" in the page's time zone.
+export function formatDateTime(ms) {
+  const n = toNumber(ms);
+  if (!n) return '';
+  const d = new Date(n);
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// Length of a string in UTF-8 bytes (the server's limits are in bytes).
+export function utf8Length(text) {
+  return new TextEncoder().encode(String(text || '')).length;
 }
 
 // Transcript ids are Redis stream ids "<ms>-<seq>"; order them numerically.

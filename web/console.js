@@ -1,11 +1,14 @@
 // The duty lawyer's console: log in, set presence, take offered chats, chat in several
-// sessions at once, and fill each session's work order (工单) after it ends.
-// Driven by /ws/agent?token=…; the agentState frame carries the whole state.
+// sessions at once, transfer a chat to another skill or hotline, fill each session's work
+// order (工单) after it ends, and answer the messages and callbacks (留言与回拨) callers left.
+// Driven by /ws/agent?token=…; the agentState frame carries the whole state, the tickets
+// frame the whole list of open tickets.
 import {
   errorText,
   AGENT_STATUS_LABELS, CHANNEL_LABELS, JsonSocket, OUTCOME_OPTIONS, PRIORITY_LABELS,
-  SESSION_STATE_LABELS, WORK_ORDER_TYPE_OPTIONS, authStore, banner, compareMessageIds, el,
-  fillSelect, formatClock, formatDuration, loadCatalog, loginForm, nameOf, newRequestId, show, toNumber,
+  SESSION_STATE_LABELS, TICKET_KIND_LABELS, WORK_ORDER_TYPE_OPTIONS, authStore, banner, compareMessageIds, el,
+  fillSelect, formatClock, formatDateTime, formatDuration, loadCatalog, loginForm, nameOf, newRequestId, show,
+  statusReasonText, statusSetByRouting, toNumber,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -25,6 +28,12 @@ const ui = {
   agentLoad: $('agent-load'),
   agentSkills: $('agent-skills'),
   agentMisses: $('agent-misses'),
+  agentStatusReason: $('agent-status-reason'),
+  agentBackupSkills: $('agent-backup-skills'),
+  agentToday: $('agent-today'),
+  ticketCount: $('ticket-count'),
+  noTickets: $('no-tickets'),
+  tickets: $('tickets'),
   statusButtons: [...document.querySelectorAll('button.status-btn')],
   offerPanel: $('offer-panel'),
   offerCategory: $('offer-category'),
@@ -44,7 +53,7 @@ const ui = {
 const S = {
   auth: null,
   socket: null,
-  catalog: { categories: [], languages: [] },
+  catalog: { categories: [], languages: [], transferDestinations: [] },
   agent: null,              // the last AgentState
   offer: null,              // the pending Offer
   offerSeenAt: 0,           // when the pending offer first showed (for the countdown meter)
@@ -53,7 +62,10 @@ const S = {
   messages: new Map(),      // sessionId -> Map(messageId -> ChatMessage)
   panes: new Map(),         // sessionId -> pane parts
   chatRequests: new Map(),  // requestId -> {sessionId, text}
-  paneRequests: new Map(),  // requestId -> sessionId (end, wrapUp)
+  paneRequests: new Map(),  // requestId -> sessionId (end, wrapUp, transfer)
+  tickets: [],              // the open Tickets, nearest reply deadline first
+  ticketCards: new Map(),   // ticketId -> card parts
+  ticketRequests: new Map(), // requestId -> ticketId (replyTicket)
 };
 
 // ---- login ----
@@ -103,6 +115,10 @@ function logout(message) {
   S.messages.clear();
   for (const p of S.panes.values()) p.root.remove();
   S.panes.clear();
+  S.tickets = [];
+  for (const c of S.ticketCards.values()) c.root.remove();
+  S.ticketCards.clear();
+  S.ticketRequests.clear();
   document.title = PAGE_TITLE;
   ui.conn.textContent = '';
   show(ui.agentSection, false);
@@ -129,14 +145,32 @@ function onSocketStatus(status) {
 // ---- frames ----
 
 function onFrame(frame) {
-  if (frame.agentState) onAgentState(frame.agentState);
+  if (frame.agentState) onAgentState(frame.agentState, frame.requestId || '');
   else if (frame.offer) onOffer(frame.offer);
   else if (frame.sessionState) onSessionState(frame.sessionState);
   else if (frame.chat) onChat(frame.chat);
+  else if (frame.tickets) onTickets(frame.tickets);
   else if (frame.error) onError(frame);
 }
 
-function onAgentState(a) {
+function onAgentState(a, requestId) {
+  // agentState with a requestId acknowledges that request
+  if (requestId && S.ticketRequests.has(requestId)) {
+    const card = S.ticketCards.get(S.ticketRequests.get(requestId));
+    S.ticketRequests.delete(requestId);
+    if (card) {
+      card.sending = false;
+      card.done = true;
+    }
+  }
+  if (requestId && S.paneRequests.has(requestId)) {
+    const pane = S.panes.get(S.paneRequests.get(requestId));
+    S.paneRequests.delete(requestId);
+    if (pane && pane.transferring) {
+      pane.transferring = false;
+      pane.transferOpen = false;
+    }
+  }
   S.agent = a;
   if (a.displayName) ui.agentName.textContent = a.displayName;
   setOffer(a.offer || null);
@@ -219,6 +253,17 @@ function onError(frame) {
       return;
     }
   }
+  if (rid && S.ticketRequests.has(rid)) {
+    const ticketId = S.ticketRequests.get(rid);
+    S.ticketRequests.delete(rid);
+    const card = S.ticketCards.get(ticketId);
+    if (card) {
+      card.sending = false;
+      card.errorText = text;
+      renderTickets();
+      return;
+    }
+  }
   if (rid && S.paneRequests.has(rid)) {
     const sessionId = S.paneRequests.get(rid);
     S.paneRequests.delete(rid);
@@ -226,6 +271,7 @@ function onError(frame) {
     if (pane) {
       pane.submitting = false;
       pane.ending = false;
+      pane.transferring = false;
       paneError(pane, text);
       renderPane(pane, S.sessions.get(sessionId));
       return;
@@ -269,6 +315,9 @@ function createPane(sessionId) {
   const badge = el('span', { class: 'badge', dataset: { testid: 'session-state' } });
   const meta = el('p', { class: 'pane-meta muted', dataset: { testid: 'session-meta' } });
   const endBtn = el('button', { type: 'button', class: 'danger', dataset: { testid: 'session-end' } }, '结束');
+  const transferBtn = el('button', {
+    type: 'button', class: 'secondary', 'aria-expanded': 'false', dataset: { testid: 'session-transfer' },
+  }, '转接');
   const list = el('ol', {
     class: 'messages', 'aria-live': 'polite', 'aria-label': '对话记录', dataset: { testid: 'session-messages' },
   });
@@ -302,15 +351,84 @@ function createPane(sessionId) {
     el('div', { class: 'field' }, el('label', { for: note.id }, '备注'), note),
     el('div', { class: 'actions' }, submit));
 
+  // transfer: to another skill (category and language) or out to another hotline
+  const modeSel = el('select', { id: `${idBase}-tmode`, name: 'mode', dataset: { testid: 'transfer-mode' } });
+  fillSelect(modeSel, [['skill', '转其他类别律师'], ['hotline', '建议拨打其他热线']]);
+  const tCatSel = el('select', { id: `${idBase}-tcat`, name: 'category', dataset: { testid: 'transfer-category' } });
+  const tLangSel = el('select', { id: `${idBase}-tlang`, name: 'language', dataset: { testid: 'transfer-language' } });
+  const destSel = el('select', { id: `${idBase}-tdest`, name: 'destination', dataset: { testid: 'transfer-destination' } });
+  const skillFields = el('div', { class: 'field-row', dataset: { testid: 'transfer-skill-fields' } },
+    el('div', { class: 'field' }, el('label', { for: tCatSel.id }, '转至类别'), tCatSel),
+    el('div', { class: 'field' }, el('label', { for: tLangSel.id }, '语言'), tLangSel));
+  const hotlineFields = el('div', { class: 'field', hidden: true, dataset: { testid: 'transfer-hotline-fields' } },
+    el('label', { for: destSel.id }, '建议拨打'), destSel);
+  const transferSubmit = el('button', { type: 'submit', class: 'primary', dataset: { testid: 'transfer-submit' } }, '确认转接');
+  const transferCancel = el('button', { type: 'button', class: 'secondary', dataset: { testid: 'transfer-cancel' } }, '取消');
+  const transferHint = el('p', { class: 'hint', dataset: { testid: 'transfer-hint' } });
+  const transferForm = el('form', {
+    class: 'transfer', hidden: true, dataset: { testid: 'transfer-form' }, 'aria-label': '转接',
+  },
+  el('h4', {}, '转接'),
+  el('div', { class: 'field' }, el('label', { for: modeSel.id }, '转接方式'), modeSel),
+  skillFields, hotlineFields, transferHint,
+  el('div', { class: 'actions' }, transferSubmit, transferCancel));
+
   const root = el('section', {
     class: 'session-pane card', dataset: { sessionId, testid: 'session-pane' }, 'aria-label': '会话',
   },
-  el('div', { class: 'pane-head' }, title, badge, endBtn), meta, paneErr, list, compose, wrap);
+  el('div', { class: 'pane-head' }, title, badge, transferBtn, endBtn), meta, paneErr, transferForm, list, compose, wrap);
 
   const pane = {
     sessionId, root, title, badge, meta, endBtn, list, input, sendBtn, compose, paneErr,
     wrap, typeSel, catSel, outcomeSel, note, submit, submitting: false, ending: false, catalogFilled: false,
+    transferBtn, transferForm, modeSel, tCatSel, tLangSel, destSel, skillFields, hotlineFields, transferHint,
+    transferSubmit, transferCancel, transferOpen: false, transferring: false,
   };
+
+  transferBtn.addEventListener('click', () => {
+    pane.transferOpen = !pane.transferOpen;
+    if (pane.transferOpen) fillTransferForm(pane, S.sessions.get(sessionId));
+    paneError(pane, '');
+    renderPane(pane, S.sessions.get(sessionId));
+  });
+  transferCancel.addEventListener('click', () => {
+    pane.transferOpen = false;
+    paneError(pane, '');
+    renderPane(pane, S.sessions.get(sessionId));
+  });
+  modeSel.addEventListener('change', () => renderPane(pane, S.sessions.get(sessionId)));
+  transferForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const s = S.sessions.get(sessionId);
+    if (!s || pane.transferring) return;
+    let transfer;
+    if (modeSel.value === 'hotline') {
+      if (!destSel.value) {
+        paneError(pane, '请选择要建议拨打的热线。');
+        return;
+      }
+      transfer = { sessionId, destination: destSel.value };
+    } else {
+      const category = tCatSel.value;
+      const language = tLangSel.value || s.language;
+      if (!category) {
+        paneError(pane, '请选择转至的咨询类别。');
+        return;
+      }
+      if (category === s.category && language === s.language) {
+        paneError(pane, '请选择与当前不同的类别或语言。');
+        return;
+      }
+      transfer = { sessionId, category, language };
+    }
+    const requestId = newRequestId();
+    if (send({ requestId, transfer })) {
+      S.paneRequests.set(requestId, sessionId);
+      pane.transferring = true;
+      paneError(pane, '');
+      renderPane(pane, s);
+    }
+  });
 
   endBtn.addEventListener('click', () => {
     ui.error.clear();
@@ -374,6 +492,20 @@ function createPane(sessionId) {
   return pane;
 }
 
+// Fills the transfer form's lists from the catalog; the language defaults to the session's.
+function fillTransferForm(pane, s) {
+  const keepCat = pane.tCatSel.value;
+  const keepDest = pane.destSel.value;
+  fillSelect(pane.tCatSel, S.catalog.categories.map((c) => [c.code, c.code === (s && s.category) ? `${c.name}（当前）` : c.name]),
+    { placeholder: '请选择类别' });
+  fillSelect(pane.tLangSel, S.catalog.languages.map((l) => [l.code, l.name]));
+  pane.tLangSel.value = (s && s.language) || '';
+  if (keepCat) pane.tCatSel.value = keepCat;
+  const dests = S.catalog.transferDestinations.map((d) => [d.code, d.name && d.name !== d.code ? `${d.code}（${d.name}）` : d.code]);
+  fillSelect(pane.destSel, dests, { placeholder: dests.length ? '请选择热线' : '未配置可转接的热线' });
+  if (keepDest) pane.destSel.value = keepDest;
+}
+
 function paneError(pane, text) {
   pane.paneErr.textContent = text;
   pane.paneErr.hidden = !text;
@@ -430,9 +562,30 @@ function renderPane(pane, s) {
 
   const connected = s.state === 'CONNECTED';
   const wrapping = s.state === 'WRAP_UP';
-  if (!connected) pane.ending = false;
+  if (!connected) {
+    pane.ending = false;
+    pane.transferOpen = false;
+    pane.transferring = false;
+  }
   show(pane.endBtn, connected);
-  pane.endBtn.disabled = !open || pane.ending;
+  pane.endBtn.disabled = !open || pane.ending || pane.transferring;
+
+  show(pane.transferBtn, connected);
+  pane.transferBtn.disabled = !open || pane.ending || pane.transferring;
+  pane.transferBtn.setAttribute('aria-expanded', String(pane.transferOpen));
+  show(pane.transferForm, connected && pane.transferOpen);
+  if (connected && pane.transferOpen) {
+    if (pane.tCatSel.options.length <= 1 && S.catalog.categories.length) fillTransferForm(pane, s);
+    const hotline = pane.modeSel.value === 'hotline';
+    show(pane.skillFields, !hotline);
+    show(pane.hotlineFields, hotline);
+    pane.transferHint.textContent = hotline
+      ? '咨询人将看到建议拨打的热线，本会话随即结束并进入工单填写。'
+      : '会话将回到所选类别的队列，优先于之后来的咨询人，由具备该技能的律师接入；对话记录随之转交。';
+    pane.transferSubmit.disabled = !open || pane.transferring;
+    pane.transferSubmit.textContent = pane.transferring ? '正在转接…' : '确认转接';
+    pane.modeSel.disabled = pane.transferring;
+  }
   show(pane.compose, connected);
   pane.input.disabled = !open;
   pane.sendBtn.disabled = !open;
@@ -470,8 +623,14 @@ function render() {
   if (a) {
     ui.agentLoad.textContent = `${toNumber(a.activeSessions)} / ${toNumber(a.chatCapacity)}`;
     ui.agentSkills.textContent = (a.skills || []).map(skillLabel).join('、') || '—';
+    ui.agentBackupSkills.textContent = (a.backupSkills || []).map(skillLabel).join('、') || '—';
+    ui.agentToday.textContent = `${toNumber(a.sessionsToday)} 次`;
     ui.agentMisses.textContent = String(toNumber(a.consecutiveMisses));
   }
+  const reason = a && statusSetByRouting(a.statusReason) ? statusReasonText(a.statusReason) : '';
+  show(ui.agentStatusReason, !!reason);
+  ui.agentStatusReason.textContent = reason;
+  if (a) ui.agentStatusReason.dataset.reason = a.statusReason || '';
 
   // the offer
   show(ui.offerPanel, !!S.offer);
@@ -518,6 +677,126 @@ function render() {
   }
   ui.sessionCount.textContent = S.sessions.size ? `（${S.sessions.size}）` : '';
   show(ui.noSessions, S.sessions.size === 0);
+  renderTickets();
+}
+
+// ---- 留言与回拨 (tickets) ----
+
+function onTickets(list) {
+  S.tickets = Array.isArray(list && list.tickets) ? list.tickets.filter((t) => t && t.ticketId) : [];
+  render();
+}
+
+function createTicketCard(t) {
+  const ticketId = t.ticketId;
+  const idBase = `t-${ticketId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const kindBadge = el('span', { class: 'badge', dataset: { testid: 'ticket-kind' } });
+  const title = el('h3', { class: 'pane-title', dataset: { testid: 'ticket-title' } });
+  const overdue = el('span', { class: 'badge badge-overdue', hidden: true, dataset: { testid: 'ticket-overdue' } }, '已超期');
+  const deadline = el('p', { class: 'pane-meta muted', dataset: { testid: 'ticket-deadline' } });
+  const contact = el('dd', { dataset: { testid: 'ticket-contact' } });
+  const created = el('dd', { dataset: { testid: 'ticket-created' } });
+  const question = el('dd', { class: 'reply-text', dataset: { testid: 'ticket-question' } });
+  const label = el('label', { for: `${idBase}-reply` });
+  const text = el('textarea', {
+    id: `${idBase}-reply`, rows: '3', maxlength: '4000', dataset: { testid: 'ticket-reply-text' },
+  });
+  const err = el('div', { class: 'banner banner-error', role: 'alert', hidden: true, dataset: { testid: 'ticket-error' } });
+  const doneNote = el('p', { class: 'banner banner-info', role: 'status', hidden: true, dataset: { testid: 'ticket-done' } });
+  const submit = el('button', { type: 'submit', class: 'primary', dataset: { testid: 'ticket-reply-submit' } });
+  const form = el('form', { class: 'ticket-reply', dataset: { testid: 'ticket-reply-form' } },
+    el('div', { class: 'field' }, label, text), err, doneNote, el('div', { class: 'actions' }, submit));
+  const root = el('section', { class: 'ticket-card card', dataset: { ticketId, testid: 'ticket' }, 'aria-label': '留言' },
+    el('div', { class: 'pane-head' }, kindBadge, title, overdue), deadline,
+    el('dl', { class: 'facts wide' },
+      el('div', {}, el('dt', {}, '联系方式'), contact),
+      el('div', {}, el('dt', {}, '留言时间'), created),
+      el('div', {}, el('dt', {}, '问题'), question)),
+    form);
+  const card = {
+    ticketId, root, kindBadge, title, overdue, deadline, contact, created, question, label, text, err, doneNote, submit,
+    sending: false, done: false, errorText: '',
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const t2 = S.tickets.find((x) => x.ticketId === ticketId);
+    if (!t2 || card.sending) return;
+    const reply = text.value.trim();
+    const callback = t2.kind === 'CALLBACK';
+    if (!reply) {
+      card.errorText = callback ? '请填写回电情况（通话记录）。' : '请填写答复内容。';
+      renderTickets();
+      return;
+    }
+    const requestId = newRequestId();
+    const frame = { requestId, replyTicket: { ticketId, kind: callback ? 'CALLBACK_MADE' : 'TEXT_REPLY', text: reply } };
+    if (send(frame)) {
+      S.ticketRequests.set(requestId, ticketId);
+      card.sending = true;
+      card.errorText = '';
+      renderTickets();
+    }
+  });
+  return card;
+}
+
+function renderTickets() {
+  const open = !!S.socket && S.socket.isOpen;
+  const ids = new Set(S.tickets.map((t) => t.ticketId));
+  for (const [id, card] of S.ticketCards) {
+    if (!ids.has(id)) {
+      card.root.remove();
+      S.ticketCards.delete(id);
+    }
+  }
+  let prev = null;
+  for (const t of S.tickets) {
+    let card = S.ticketCards.get(t.ticketId);
+    if (!card) {
+      card = createTicketCard(t);
+      S.ticketCards.set(t.ticketId, card);
+    }
+    const want = prev ? prev.nextSibling : ui.tickets.firstChild;
+    if (want !== card.root) ui.tickets.insertBefore(card.root, want);
+    prev = card.root;
+
+    const callback = t.kind === 'CALLBACK';
+    card.root.dataset.kind = t.kind || '';
+    card.kindBadge.textContent = TICKET_KIND_LABELS[t.kind] || t.kind || '留言';
+    card.kindBadge.dataset.kind = t.kind || '';
+    card.title.textContent = `${nameOf(S.catalog.categories, t.category)} · ${nameOf(S.catalog.languages, t.language)}`;
+    card.contact.textContent = t.contact || '（未留）';
+    card.created.textContent = formatDateTime(t.createdAtMs) || '—';
+    card.question.textContent = t.question || '';
+    card.label.textContent = callback ? `回电记录（请先拨打 ${t.contact || '联系电话'}）` : '书面答复';
+    card.text.placeholder = callback ? '回电时间、通话要点与答复' : '请写明答复内容，群众凭查询码查看';
+    card.text.disabled = card.sending || card.done;
+    card.submit.disabled = !open || card.sending || card.done;
+    card.submit.textContent = card.sending ? '正在提交…' : callback ? '已回电，提交记录' : '发送答复';
+    card.err.textContent = card.errorText;
+    card.err.hidden = !card.errorText;
+    card.doneNote.textContent = card.done ? '已提交，等待列表更新。' : '';
+    card.doneNote.hidden = !card.done;
+  }
+  ui.ticketCount.textContent = S.tickets.length ? `（${S.tickets.length}）` : '';
+  show(ui.noTickets, S.tickets.length === 0);
+  tickTickets();
+}
+
+// Deadlines and the 已超期 marks, every second.
+function tickTickets() {
+  const now = Date.now();
+  for (const t of S.tickets) {
+    const card = S.ticketCards.get(t.ticketId);
+    if (!card) continue;
+    const due = toNumber(t.replyDeadlineMs);
+    const late = due > 0 && now > due;
+    card.overdue.hidden = !late;
+    card.root.dataset.overdue = String(late);
+    if (!due) card.deadline.textContent = '答复时限：—';
+    else if (late) card.deadline.textContent = `答复时限 ${formatDateTime(due)}，已超期 ${formatDuration((now - due) / 1000)}`;
+    else card.deadline.textContent = `答复时限 ${formatDateTime(due)}（剩余 ${formatDuration((due - now) / 1000)}）`;
+  }
 }
 
 // The offer's countdown and waited time, every 250 ms.
@@ -547,10 +826,14 @@ function init() {
   ui.offerAccept.addEventListener('click', () => answerOffer('accept'));
   ui.offerDecline.addEventListener('click', () => answerOffer('decline'));
   setInterval(tick, 250);
+  setInterval(tickTickets, 1000);
 
   loadCatalog().then((c) => {
     S.catalog = c;
-    for (const p of S.panes.values()) p.catalogFilled = false;
+    for (const p of S.panes.values()) {
+      p.catalogFilled = false;
+      if (p.transferOpen) fillTransferForm(p, S.sessions.get(p.sessionId));
+    }
     render();
   }).catch((err) => ui.error.error(`无法加载咨询类别：${err.message}`));
 

@@ -1,13 +1,16 @@
 // The manager's dashboard: today's (or a chosen period's) figures from the summary report,
-// refreshed every 5 seconds, a per-category table and a CSV download.
+// refreshed every 5 seconds, a per-category table and a CSV download; and the live queue
+// and lawyers (GET /api/v1/queue, every 2 seconds), where a waiting caller can be made urgent.
 import {
-  api, authStore, banner, el, formatClock, formatCount, formatPercent, loadCatalog, loginForm, nameOf,
-  request, show,
+  AGENT_STATUS_LABELS, OVERFLOW_REASON_LABELS, PRIORITY_LABELS, SESSION_STATE_LABELS,
+  api, authStore, banner, el, formatClock, formatCount, formatDuration, formatPercent, loadCatalog, loginForm, nameOf,
+  request, show, statusReasonText, statusSetByRouting, toNumber,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const auth = authStore('hotline.dashboard.auth');
 const REFRESH_MS = 5000;
+const QUEUE_REFRESH_MS = 2000;
 
 const DEFINITION_LABELS = {
   offered: '呼入量',
@@ -61,6 +64,14 @@ const ui = {
   categoryEmpty: $('category-empty'),
   definitionList: $('definition-list'),
   reportNotes: $('report-notes'),
+  queueUpdated: $('queue-updated'),
+  queueError: banner($('queue-error')),
+  waitingCount: $('waiting-count'),
+  waitingRows: $('waiting-rows'),
+  waitingEmpty: $('waiting-empty'),
+  agentsCount: $('agents-count'),
+  agentRows: $('agent-rows'),
+  agentsEmpty: $('agents-empty'),
 };
 
 const S = {
@@ -69,6 +80,11 @@ const S = {
   timer: null,
   inFlight: false,
   range: { from: '', to: '' },
+  queueTimer: null,
+  queueInFlight: false,
+  queue: null,              // the last QueueSnapshot
+  clockOffsetMs: 0,         // server clock (takenAtMs) minus this page's clock
+  urgentBusy: new Set(),    // sessionIds whose 设为紧急 is in flight
 };
 
 // ---- login ----
@@ -95,11 +111,19 @@ function enterDashboard() {
   refresh();
   clearInterval(S.timer);
   S.timer = setInterval(refresh, REFRESH_MS);
+  refreshQueue();
+  clearInterval(S.queueTimer);
+  S.queueTimer = setInterval(refreshQueue, QUEUE_REFRESH_MS);
 }
 
 function logout(message) {
   clearInterval(S.timer);
   S.timer = null;
+  clearInterval(S.queueTimer);
+  S.queueTimer = null;
+  S.queue = null;
+  ui.waitingRows.replaceChildren();
+  ui.agentRows.replaceChildren();
   S.auth = null;
   show(ui.dashSection, false);
   show(ui.userBox, false);
@@ -204,6 +228,116 @@ function renderCategories(r) {
   show(ui.categoryEmpty, rows.length === 0);
 }
 
+// ---- the live queue ----
+
+async function refreshQueue() {
+  if (!S.auth || S.queueInFlight) return;
+  S.queueInFlight = true;
+  try {
+    const snap = await api('/api/v1/queue', { token: S.auth.token });
+    if (!S.auth) return;
+    S.queue = snap;
+    const taken = toNumber(snap.takenAtMs);
+    S.clockOffsetMs = taken ? taken - Date.now() : 0;
+    renderQueue();
+    ui.queueError.clear();
+    ui.queueUpdated.textContent = `每 2 秒自动刷新，更新于 ${formatClock(taken || Date.now())}`;
+  } catch (err) {
+    if (handleAuthError(err)) return;
+    ui.queueError.error(`排队数据加载失败：${err.message}`);
+    ui.queueUpdated.textContent = '刷新失败，数据可能不是最新';
+  } finally {
+    S.queueInFlight = false;
+  }
+}
+
+function skillLabel(skill) {
+  const [cat, lang] = String(skill).split(':');
+  return lang ? `${nameOf(S.catalog.categories, cat)}（${nameOf(S.catalog.languages, lang)}）` : nameOf(S.catalog.categories, cat);
+}
+
+function waitedText(s) {
+  const since = toNumber(s.enqueuedAtMs);
+  if (!since) return '—';
+  return formatDuration((Date.now() + S.clockOffsetMs - since) / 1000);
+}
+
+function renderQueue() {
+  const q = S.queue || {};
+  const waiting = Array.isArray(q.waiting) ? q.waiting : [];
+  const agents = Array.isArray(q.agents) ? q.agents : [];
+
+  ui.waitingRows.replaceChildren(...waiting.map((s) => {
+    const priority = s.priority || 'PRIORITY_UNSPECIFIED';
+    const urgent = priority === 'URGENT';
+    const busy = S.urgentBusy.has(s.sessionId);
+    const button = el('button', {
+      type: 'button', class: 'secondary small', disabled: urgent || busy, dataset: { testid: 'make-urgent' },
+      onclick: () => makeUrgent(s.sessionId),
+    }, urgent ? '已设为紧急' : busy ? '正在设置…' : '设为紧急');
+    const state = [SESSION_STATE_LABELS[s.state] || s.state || ''];
+    if (s.overflowReason) state.push(`（${OVERFLOW_REASON_LABELS[s.overflowReason] || s.overflowReason}，可留言）`);
+    return el('tr', { dataset: { sessionId: s.sessionId, priority, state: s.state || '', testid: 'waiting-row' } },
+      el('td', { dataset: { col: 'category' } }, nameOf(S.catalog.categories, s.category)),
+      el('td', { dataset: { col: 'language' } }, nameOf(S.catalog.languages, s.language)),
+      el('td', { dataset: { col: 'priority' }, class: urgent ? 'urgent' : '' },
+        priority === 'PRIORITY_UNSPECIFIED' ? '—' : (PRIORITY_LABELS[priority] || priority)),
+      el('td', { class: 'num', dataset: { col: 'position' } }, toNumber(s.position) > 0 ? String(toNumber(s.position)) : '—'),
+      el('td', { class: 'num', dataset: { col: 'waited', enqueuedAtMs: String(s.enqueuedAtMs || '') } }, waitedText(s)),
+      el('td', { dataset: { col: 'state' } }, state.join('')),
+      el('td', {}, button));
+  }));
+  ui.waitingCount.textContent = `（${waiting.length}）`;
+  show(ui.waitingEmpty, waiting.length === 0);
+
+  ui.agentRows.replaceChildren(...agents.map((a) => {
+    const status = a.status || 'AGENT_STATUS_UNSPECIFIED';
+    const notes = [];
+    if (statusSetByRouting(a.statusReason)) notes.push(statusReasonText(a.statusReason));
+    if (a.offer && a.offer.offerId) notes.push(`振铃中：${nameOf(S.catalog.categories, a.offer.category)}`);
+    return el('tr', { dataset: { agentId: a.agentId, status, testid: 'agent-row' } },
+      el('th', { scope: 'row', dataset: { col: 'name' } }, a.displayName || a.agentId || '—'),
+      el('td', { dataset: { col: 'status' }, class: `status-${status}` }, AGENT_STATUS_LABELS[status] || status),
+      el('td', { dataset: { col: 'reason' } }, notes.join('；') || '—'),
+      el('td', { class: 'num', dataset: { col: 'load' } }, `${toNumber(a.activeSessions)} / ${toNumber(a.chatCapacity)}`),
+      el('td', { class: 'num', dataset: { col: 'today' } }, String(toNumber(a.sessionsToday))),
+      el('td', { dataset: { col: 'skills' } }, (a.skills || []).map(skillLabel).join('、') || '—'),
+      el('td', { dataset: { col: 'backup' } }, (a.backupSkills || []).map(skillLabel).join('、') || '—'));
+  }));
+  ui.agentsCount.textContent = `（${agents.length}）`;
+  show(ui.agentsEmpty, agents.length === 0);
+}
+
+// The waited times tick between two snapshots.
+function tickQueue() {
+  for (const td of ui.waitingRows.querySelectorAll('td[data-col=waited]')) {
+    td.textContent = waitedText({ enqueuedAtMs: td.dataset.enqueuedAtMs });
+  }
+}
+
+async function makeUrgent(sessionId) {
+  if (!S.auth || !sessionId || S.urgentBusy.has(sessionId)) return;
+  S.urgentBusy.add(sessionId);
+  ui.queueError.clear();
+  renderQueue();
+  try {
+    const s = await api(`/api/v1/sessions/${encodeURIComponent(sessionId)}/urgent`, { method: 'POST', token: S.auth.token });
+    // show the answer at once; the next snapshot has the new order
+    if (S.queue && Array.isArray(S.queue.waiting)) {
+      S.queue.waiting = S.queue.waiting.map((w) => (w.sessionId === sessionId ? { ...w, ...s } : w));
+    }
+  } catch (err) {
+    if (handleAuthError(err)) return;
+    ui.queueError.error(`设为紧急失败：${err.message}`);
+  } finally {
+    S.urgentBusy.delete(sessionId);
+    if (S.auth) {
+      renderQueue();
+      refreshQueue();
+    }
+  }
+}
+
 async function downloadCsv() {
   if (!S.auth) return;
   ui.error.clear();
@@ -248,9 +382,13 @@ function init() {
     S.range = { from: '', to: '' };
     refresh();
   });
+  setInterval(tickQueue, 1000);
   loadCatalog().then((c) => {
     S.catalog = c;
-    if (S.auth) refresh();
+    if (S.auth) {
+      refresh();
+      renderQueue();
+    }
   }).catch((err) => ui.error.error(`无法加载咨询类别：${err.message}`));
 
   S.auth = loginUi.restore();

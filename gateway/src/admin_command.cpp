@@ -4,6 +4,7 @@
 #include <hotline/agents/accounts.hpp>
 #include <hotline/agents/password.hpp>
 #include <hotline/core/text.hpp>
+#include <hotline/queue/engine.hpp>
 
 #include <iostream>
 
@@ -31,6 +32,15 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
   agents::accounts accounts(redis, config);
   const std::string verb = args.positional.size() > 1 ? args.positional[1] : "";
   const auto username = args.option("username").value_or("");
+  if (verb == "verify") {
+    queue::engine engine(redis, config);
+    auto problems = co_await engine.verify();
+    if (!problems) co_return fail(problems.error().message());
+    for (const auto& p : *problems) std::cout << p << "\n";
+    std::cout << (problems->empty() ? "routing state is consistent\n"
+                                    : std::to_string(problems->size()) + " problems found\n");
+    co_return problems->empty() ? 0 : 1;
+  }
   if (verb == "list") {
     auto all = co_await accounts.list();
     if (!all) co_return fail(all.error().message());
@@ -81,7 +91,7 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     std::cout << username << " skills updated\n";
     co_return 0;
   }
-  co_return fail("unknown admin command '" + verb + "' (list, create, disable, enable, set-skills)");
+  co_return fail("unknown admin command '" + verb + "' (list, create, disable, enable, set-skills, verify)");
 }
 
 }  // namespace

@@ -257,7 +257,8 @@ asio::awaitable<void> agent_session::on_refresh() {
 
   if (auto tickets = co_await context_.queue.open_tickets()) {
     v1::AgentServerFrame frame;
-    for (const auto& t : *tickets) *frame.mutable_tickets()->add_tickets() = to_ticket(t, ticket_reader::lawyer);
+    auto& list = *frame.mutable_tickets();  // set even when empty: "no open tickets" is news too
+    for (const auto& t : *tickets) *list.add_tickets() = to_ticket(t, ticket_reader::lawyer);
     if (auto bytes = frame.tickets().SerializeAsString(); bytes != last_tickets_ || !sent_tickets_) {
       last_tickets_ = std::move(bytes);
       sent_tickets_ = true;

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <hotline/core/embedded_redis.hpp>
+#include <hotline/queue/engine.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -82,7 +83,7 @@ int with_redis(const core::config& config, const std::string& name,
   boost::asio::io_context io;
   auto options = redis_options_for(config, config.redis.address);
   options.name = name;
-  core::redis_client redis(io.get_executor(), options);
+  core::redis_client redis(io.get_executor(), options, queue::engine::scripts());
   redis.start();
   int status = 1;
   boost::asio::co_spawn(

@@ -18,6 +18,7 @@ commands:
                           [--categories a,b] [--backup-categories c] [--languages zh,en] [--chat-capacity 3]
              admin disable --username U        admin enable --username U
              admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
+             admin verify    check routing's invariants (exit 1 and list what is broken)
   report   print the summary for a period:
              report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|category|channel]
                     [--format text|json|csv]

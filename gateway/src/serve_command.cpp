@@ -34,6 +34,7 @@ struct demo_account {
   v1::Role role;
   std::vector<std::string> categories;
   std::vector<std::string> languages;
+  std::vector<std::string> backup_categories;
 };
 
 // Only categories and languages the configuration knows are given out.
@@ -43,6 +44,13 @@ std::vector<std::string> known(const std::vector<std::string>& wanted,
   for (const auto& w : wanted)
     for (const auto& c : catalog)
       if (c.code == w) out.push_back(w);
+  return out;
+}
+
+// A lawyer needs at least one primary category to be routed anything.
+std::vector<std::string> known_or_first(const std::vector<std::string>& wanted,
+                                        const std::vector<core::catalog_entry>& catalog) {
+  auto out = known(wanted, catalog);
   if (out.empty() && !catalog.empty()) out.push_back(catalog.front().code);
   return out;
 }
@@ -51,19 +59,26 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
   auto existing = co_await accounts.list();
   if (!existing || !existing->empty()) co_return;
   const std::vector<demo_account> demo{
-      {"admin", "系统管理员", v1::ADMIN, {}, {}},
-      {"supervisor", "值班主管", v1::SUPERVISOR, {}, {}},
-      {"lawyer1", "张律师", v1::LAWYER_ROLE, {"consult.marriage", "consult.labour", "consult.contract"}, {"zh"}},
+      {"admin", "系统管理员", v1::ADMIN, {}, {}, {}},
+      {"supervisor", "值班主管", v1::SUPERVISOR, {}, {}, {}},
+      {"lawyer1",
+       "张律师",
+       v1::LAWYER_ROLE,
+       {"consult.marriage", "consult.labour", "consult.contract"},
+       {"zh"},
+       {"consult.housing", "mediation"}},
       {"lawyer2",
        "李律师",
        v1::LAWYER_ROLE,
        {"consult.traffic", "consult.housing", "mediation", "guidance"},
-       {"zh", "yue"}},
+       {"zh", "yue"},
+       {"consult.marriage", "consult.contract"}},
       {"lawyer3",
        "王律师",
        v1::LAWYER_ROLE,
        {"consult.criminal", "consult.administrative", "consult.other", "legal_aid", "education", "complaint"},
-       {"zh", "en"}},
+       {"zh", "en"},
+       {"consult.labour"}},
   };
   std::cout << "hotline: first run: demo accounts created (passwords are shown only now):\n";
   for (const auto& d : demo) {
@@ -72,8 +87,9 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
     request.profile.display_name = d.name;
     request.profile.role = d.role;
     if (d.role == v1::LAWYER_ROLE) {
-      request.profile.categories = known(d.categories, config.routing.categories);
-      request.profile.languages = known(d.languages, config.routing.languages);
+      request.profile.categories = known_or_first(d.categories, config.routing.categories);
+      request.profile.backup_categories = known(d.backup_categories, config.routing.categories);
+      request.profile.languages = known_or_first(d.languages, config.routing.languages);
     }
     request.profile.chat_capacity = config.routing.default_chat_capacity;
     request.password = agents::generate_password();

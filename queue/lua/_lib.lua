@@ -99,6 +99,13 @@ local function languages_of(a)
   return list
 end
 
+-- Lawyers AVAILABLE who may take the session: its skill at either level, else its language's pool.
+local function staffed_for(s)
+  local staffed = redis.call('SCARD', P .. 'staffed:' .. s.skill)
+  if staffed == 0 then staffed = redis.call('SCARD', P .. 'staffed_lang:' .. s.language) end
+  return staffed
+end
+
 local function notify(kind, id)
   redis.call('PUBLISH', P .. 'notify', kind .. ':' .. id)
 end

@@ -1,6 +1,6 @@
 -- Read only: the supervisor's picture of routing — every live session and every lawyer.
 -- KEYS[1] {c}:live
--- Returns {{session fields + position, ...}, {agent fields, ...}}.
+-- Returns {{session fields + position + staffed, ...}, {agent fields + sessions_today, ...}}.
 local sessions = {}
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local flat = redis.call('HGETALL', session_key(sid))
@@ -9,6 +9,8 @@ for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     local rank = s.state == 'QUEUED' and redis.call('ZRANK', P .. 'queue:' .. s.skill, sid) or nil
     flat[#flat + 1] = 'position'
     flat[#flat + 1] = tostring(rank and rank + 1 or 0)
+    flat[#flat + 1] = 'staffed'
+    flat[#flat + 1] = tostring(staffed_for(s))
     sessions[#sessions + 1] = flat
   end
 end

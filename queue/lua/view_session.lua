@@ -11,10 +11,8 @@ if s.state == 'QUEUED' then
   local rank = redis.call('ZRANK', P .. 'queue:' .. s.skill, s.id)
   position = rank and rank + 1 or 0
 end
-local staffed = redis.call('SCARD', P .. 'staffed:' .. s.skill)
-if staffed == 0 then staffed = redis.call('SCARD', P .. 'staffed_lang:' .. s.language) end
 flat[#flat + 1] = 'position'
 flat[#flat + 1] = tostring(position)
 flat[#flat + 1] = 'staffed'
-flat[#flat + 1] = tostring(staffed)
+flat[#flat + 1] = tostring(staffed_for(s))
 return flat

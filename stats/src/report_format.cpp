@@ -48,7 +48,10 @@ void csv_row(std::ostringstream& out, const v1::SummaryRow& r) {
       << ',' << fraction(r.has_rating_rate(), r.rating_rate()) << ','
       << seconds(r.has_average_speed_of_answer_seconds(), r.average_speed_of_answer_seconds()) << ','
       << seconds(r.has_average_handle_time_seconds(), r.average_handle_time_seconds()) << ','
-      << seconds(true, r.longest_wait_seconds()) << "\r\n";
+      << seconds(true, r.longest_wait_seconds()) << ',' << r.transferred_out() << ',' << r.transferred_internal() << ','
+      << r.messages_received() << ',' << r.messages_duplicate() << ',' << r.messages_replied() << ','
+      << r.messages_open() << ',' << fraction(r.has_reply_rate(), r.reply_rate()) << ','
+      << fraction(r.has_on_time_reply_rate(), r.on_time_reply_rate()) << "\r\n";
 }
 
 }  // namespace
@@ -67,7 +70,8 @@ std::string to_csv(const v1::SummaryReport& report) {
       << ",offered,answered,abandoned,short_abandoned,overflowed,transferred_before_answer,waiting,answer_rate,"
          "answer_rate_excluding_short_abandons,service_level,rated,satisfied,basic_satisfied,dissatisfied,"
          "satisfaction,rating_rate,average_speed_of_answer_seconds,average_handle_time_seconds,"
-         "longest_wait_seconds\r\n";
+         "longest_wait_seconds,transferred_out,transferred_internal,messages_received,messages_duplicate,"
+         "messages_replied,messages_open,reply_rate,on_time_reply_rate\r\n";
   for (const auto& row : report.rows()) csv_row(out, row);
   csv_row(out, report.total());
   return out.str();
@@ -82,13 +86,20 @@ std::string to_text(const v1::SummaryReport& report) {
   out << "  answered 接通量         " << t.answered() << "\n";
   out << "  abandoned 放弃量        " << t.abandoned() << " (short, < " << report.short_abandon_seconds()
       << " s: " << t.short_abandoned() << ")\n";
+  out << "  left a message 转留言   " << t.overflowed() << "\n";
   out << "  still waiting           " << t.waiting() << "\n";
+  out << "  transferred out 转外线  " << t.transferred_out() << " (within the centre " << t.transferred_internal()
+      << ")\n";
   out << "  answer rate 接通率      " << percent(t.has_answer_rate(), t.answer_rate()) << " (excluding short abandons "
       << percent(t.has_answer_rate_excluding_short_abandons(), t.answer_rate_excluding_short_abandons()) << ")\n";
   out << "  service level (" << report.service_level_seconds() << " s)     "
       << percent(t.has_service_level(), t.service_level()) << "\n";
   out << "  satisfaction 满意率     " << percent(t.has_satisfaction(), t.satisfaction()) << " of " << t.rated()
       << " rated (rating rate " << percent(t.has_rating_rate(), t.rating_rate()) << ")\n";
+  out << "  messages 留言           " << t.messages_received() << " received, " << t.messages_duplicate()
+      << " duplicate, " << t.messages_replied() << " replied, " << t.messages_open() << " open; reply rate 回复率 "
+      << percent(t.has_reply_rate(), t.reply_rate()) << " (on time "
+      << percent(t.has_on_time_reply_rate(), t.on_time_reply_rate()) << ")\n";
   for (const auto& row : report.rows())
     out << "  " << row.key() << ": offered " << row.offered() << ", answered " << row.answered() << ", abandoned "
         << row.abandoned() << ", answer rate " << percent(row.has_answer_rate(), row.answer_rate()) << ", satisfaction "

@@ -45,6 +45,16 @@ v1::SummaryRow make_row(const std::string& key, const totals& t) {
   row.set_basic_satisfied(t.get("basic_satisfied"));
   row.set_dissatisfied(t.get("dissatisfied"));
   row.set_handled(t.get("handled"));
+  row.set_transferred_out(t.get("transferred_out"));
+  row.set_transferred_internal(t.get("transferred_internal"));
+  row.set_messages_received(t.get("messages_received"));
+  row.set_messages_duplicate(t.get("messages_duplicate"));
+  row.set_messages_replied(t.get("messages_replied"));
+  row.set_messages_replied_on_time(t.get("messages_replied_on_time"));
+  row.set_messages_open(t.get("messages_open"));
+  const auto distinct_messages = row.messages_received() - row.messages_duplicate();
+  if (auto r = ratio(row.messages_replied(), distinct_messages)) row.set_reply_rate(*r);
+  if (auto r = ratio(row.messages_replied_on_time(), distinct_messages)) row.set_on_time_reply_rate(*r);
   if (auto r = ratio(row.answered(), row.offered())) row.set_answer_rate(*r);
   if (auto r = ratio(row.answered(), row.offered() - row.short_abandoned()))
     row.set_answer_rate_excluding_short_abandons(*r);
@@ -61,7 +71,9 @@ bool balances(const v1::SummaryRow& r) {
   const bool sessions =
       r.offered() == r.answered() + r.abandoned() + r.overflowed() + r.transferred_before_answer() + r.waiting();
   const bool ratings = r.rated() == r.satisfied() + r.basic_satisfied() + r.dissatisfied();
-  return sessions && ratings && r.rated() <= r.answered() && r.short_abandoned() <= r.abandoned() &&
+  const bool messages = r.messages_received() == r.messages_replied() + r.messages_duplicate() + r.messages_open() &&
+                        r.messages_replied_on_time() <= r.messages_replied() && r.messages_open() >= 0;
+  return sessions && ratings && messages && r.transferred_out() <= r.answered() && r.rated() <= r.answered() && r.short_abandoned() <= r.abandoned() &&
          r.handled() <= r.answered() && r.answered_within_service_level() <= r.answered() && r.waiting() >= 0;
 }
 
@@ -113,7 +125,15 @@ const std::vector<std::pair<std::string, std::string>>& metric_definitions() {
       {"longest_wait_seconds", "longest wait of any answered or abandoned session"},
       {"satisfaction", "满意率 = (满意 + 基本满意) ÷ rated"},
       {"rating_rate", "评价率 = rated ÷ answered"},
-      {"balance", "offered = answered + abandoned + overflowed + transferred before answer + waiting"},
+      {"overflowed", "转留言: of those, sessions whose caller left a message or callback request instead of waiting"},
+      {"transferred_out", "转外线: answered sessions a lawyer sent on to another hotline (12345, 110, …)"},
+      {"transferred_internal", "内部转接: moves of answered sessions to another category (not new arrivals)"},
+      {"messages_received", "留言量: message and callback tickets left in the period, duplicates included"},
+      {"messages_duplicate", "重复留言: same contact and question as a ticket of the previous 24 hours"},
+      {"reply_rate", "回复率 = replied ÷ (received − duplicate)"},
+      {"on_time_reply_rate", "按时回复率 = replied within the reply deadline ÷ (received − duplicate)"},
+      {"balance", "offered = answered + abandoned + overflowed + transferred before answer + waiting; "
+                  "messages received = replied + duplicate + open"},
   };
   return all;
 }

@@ -18,7 +18,14 @@ before(async () => {
   stack = await startStack({
     name: 'decline',
     accounts: [LAWYER],
-    config: { routing: { ring_timeout_seconds: RING_SECONDS, max_missed_offers: MAX_MISSES, reconnect_grace_seconds: 30 } },
+    config: {
+      routing: {
+        ring_timeout_seconds: RING_SECONDS,
+        decline_exclusion_seconds: RING_SECONDS,
+        max_missed_offers: MAX_MISSES,
+        reconnect_grace_seconds: 30,
+      },
+    },
   });
   browser = await stack.launchBrowser();
 });

@@ -245,6 +245,7 @@ export class Stack {
     this.failed = false;
     this.baseUrl = '';
     this.stopped = false;
+    this.gateways = [];
   }
 
   file(name) {
@@ -310,6 +311,23 @@ export class Stack {
     return file;
   }
 
+  // Starts one more `hotline serve` on the same redis and config, with its own data dir and
+  // log (serve-<label>.log); returns {baseUrl, proc}. Stopped with the stack.
+  async addGateway(label) {
+    if (!/^[A-Za-z0-9_-]+$/.test(label)) throw new Error(`bad gateway label ${label}`);
+    const dataDir = this.file(`data-${label}`);
+    fs.mkdirSync(dataDir);
+    const serve = new Proc(`hotline serve ${label}`, HOTLINE_BIN, [
+      'serve', '--config', this.configFile, '--port', '0', '--redis', `unix:${this.redisSocket}`, '--data-dir', dataDir,
+    ], { logFile: this.file(`serve-${label}.log`) });
+    this.procs.push(serve);
+    const m = await serve.waitForOutput(/hotline: listening on (http:\/\/[^\s]+)/, 30000,
+      `the "hotline: listening on" line of gateway ${label}`);
+    const gw = { label, baseUrl: m[1].replace(/\/$/, ''), proc: serve };
+    this.gateways.push(gw);
+    return gw;
+  }
+
   async stop() {
     if (this.stopped) return [];
     this.stopped = true;
@@ -333,7 +351,8 @@ export class Stack {
 }
 
 // Starts redis-server, creates the accounts, starts `hotline serve`; returns the Stack.
-//   accounts: [{username, password, role: 'LAWYER'|'SUPERVISOR'|'ADMIN', name, categories?, languages?, chatCapacity?}]
+//   accounts: [{username, password, role: 'LAWYER'|'SUPERVISOR'|'ADMIN', name, categories?, languages?, chatCapacity?,
+//               backupCategories?}]
 //   config:   {section: {key: value}} overrides of tests/e2e/e2e.toml
 export async function startStack({ name = 'e2e', accounts = [], config = {} } = {}) {
   if (!fs.existsSync(HOTLINE_BIN)) {
@@ -378,6 +397,7 @@ export async function startStack({ name = 'e2e', accounts = [], config = {} } = 
       if (a.categories) args.push('--categories', a.categories.join(','));
       if (a.languages) args.push('--languages', a.languages.join(','));
       if (a.chatCapacity) args.push('--chat-capacity', String(a.chatCapacity));
+      if (a.backupCategories) args.push('--backup-categories', a.backupCategories.join(','));
       await runToCompletion(`hotline admin create ${a.username}`, HOTLINE_BIN, args, { logFile: stack.file('admin.log') });
     }
 
@@ -513,3 +533,47 @@ export async function pollSummary(baseUrl, token, pred, what, { timeoutMs = 2000
 }
 
 export const int64 = (v) => (v === undefined || v === null ? undefined : Number(v));
+
+// ---- page steps the tests share ----
+
+// Opens chat.html on baseUrl in a fresh browser context, picks the category and language by
+// their labels (and a priority group, if given) and starts; resolves once the caller is in line.
+export async function startCallerChat(stack, browser, baseUrl, label,
+  { category = '婚姻家庭', language = '普通话', priority } = {}) {
+  const c = await stack.newPage(browser, label);
+  await c.page.goto(`${baseUrl}/chat.html`);
+  await waitFor(`${label}: the category list to load from /api/v1/catalog`,
+    async () => (await c.page.locator('#category option').count()) > 1);
+  await c.page.selectOption('#category', { label: category });
+  await c.page.selectOption('#language', { label: language });
+  if (priority) await c.page.selectOption('#priority', { label: priority });
+  await c.page.click('#start-btn');
+  await waitVisible(c.page, '#queue-panel', `${label}: the queue panel after 开始咨询`);
+  return c;
+}
+
+// Logs a lawyer into console.html on baseUrl in a fresh browser context; with available
+// (the default) sets 在线 and waits for the server to confirm it.
+export async function openConsole(stack, browser, baseUrl, account, label, { available = true } = {}) {
+  const l = await stack.newPage(browser, label);
+  await l.page.goto(`${baseUrl}/console.html`);
+  await l.page.fill('#username', account.username);
+  await l.page.fill('#password', account.password);
+  await l.page.click('#login-btn');
+  await waitVisible(l.page, '#agent-section', `${label}: the console to open after login`);
+  await waitFor(`${label}: the status buttons to be enabled (the agent socket to open)`,
+    () => l.page.isEnabled('#status-available'));
+  if (available) await setConsoleAvailable(l, label);
+  return l;
+}
+
+export async function setConsoleAvailable(l, label) {
+  await l.page.click('#status-available');
+  await waitForText(l.page, '#agent-status', '在线', `${label}: the status to become 在线 (AVAILABLE)`);
+}
+
+// The caller page's saved session (sessionStorage of its origin).
+export const CALLER_STORE_KEY = 'hotline.caller.session';
+export async function callerSaved(page) {
+  return JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k) || 'null', CALLER_STORE_KEY));
+}

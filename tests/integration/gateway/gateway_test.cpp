@@ -409,3 +409,130 @@ TEST_F(Gateway, ACallerWhoReconnectsResumesWithoutMissingMessages) {
     EXPECT_EQ(missed.chat().text(), "第二条");
   }());
 }
+
+TEST_F(Gateway, ACallerLeavesAMessageALawyerAnswersItAndTheCallerReadsTheAnswer) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh"}})");
+    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    EXPECT_EQ(queued.session().overflow_reason(), "no_lawyer_on_duty");
+    const auto session_token = queued.session().token();
+    co_await caller.send(R"({"requestId":"m0","leaveMessage":{"kind":"CALLBACK","question":"请回电"}})");
+    auto refused = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_TRUE(is_error(refused, v1::BAD_REQUEST)) << "a callback needs a contact";
+    co_await caller.send(
+        R"({"requestId":"m1","leaveMessage":{"kind":"MESSAGE","contact":"13800000000","question":"离婚时房产如何分割？"}})");
+    // The ticket (the reply) and the session's new state (a push) may come in either order.
+    v1::CallerServerFrame ticket, overflowed;
+    co_await caller.read_until<v1::CallerServerFrame>([&](auto& f) {
+      if (f.has_ticket()) ticket = f;
+      if (f.has_session() && f.session().state() == v1::OVERFLOWED) overflowed = f;
+      return ticket.has_ticket() && overflowed.has_session();
+    });
+    EXPECT_EQ(ticket.request_id(), "m1");
+    EXPECT_EQ(ticket.ticket().state(), v1::OPEN);
+    EXPECT_EQ(ticket.ticket().token(), session_token);
+    EXPECT_EQ(ticket.ticket().contact(), "") << "never sent back to a caller";
+    EXPECT_GT(ticket.ticket().reply_deadline_ms(), ticket.ticket().created_at_ms());
+    const auto ticket_id = ticket.ticket().ticket_id();
+    EXPECT_EQ(overflowed.session().ticket_id(), ticket_id);
+
+    ws_client lawyer(ex);
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    auto open = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_tickets(); });
+    ASSERT_EQ(open.tickets().tickets_size(), 1);
+    EXPECT_EQ(open.tickets().tickets(0).contact(), "13800000000");
+    EXPECT_EQ(open.tickets().tickets(0).question(), "离婚时房产如何分割？");
+    co_await lawyer.send(R"({"requestId":"t1","replyTicket":{"ticketId":")" + ticket_id +
+                         R"(","kind":"TEXT_REPLY","text":"婚前房产归个人，婚后共同财产原则上平分。"}})");
+    auto emptied = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_tickets(); });
+    EXPECT_EQ(emptied.tickets().tickets_size(), 0);
+
+    auto wrong = co_await request(http::verb::post, "/api/v1/tickets/lookup",
+                                  R"({"ticketId":")" + ticket_id + R"(","token":"nope"})");
+    EXPECT_EQ(wrong.status, 404u);
+    EXPECT_NE(wrong.body.find("TICKET_NOT_FOUND"), std::string::npos) << wrong.body;
+    auto read = co_await request(http::verb::post, "/api/v1/tickets/lookup",
+                                 R"({"ticketId":")" + ticket_id + R"(","token":")" + session_token + R"("})");
+    EXPECT_EQ(read.status, 200u) << read.body;
+    v1::Ticket answer;
+    std::string error;
+    EXPECT_TRUE(gateway::decode_frame(read.body, gateway::frame_encoding::json, answer, error)) << error;
+    EXPECT_EQ(answer.state(), v1::REPLIED);
+    EXPECT_EQ(answer.reply(), "婚前房产归个人，婚后共同财产原则上平分。");
+    EXPECT_EQ(answer.replied_by_name(), "张律师");
+    EXPECT_EQ(answer.contact(), "");
+
+    auto report = co_await summary(co_await login("boss"));
+    EXPECT_EQ(report.total().overflowed(), 1);
+    EXPECT_EQ(report.total().messages_received(), 1);
+    EXPECT_EQ(report.total().messages_replied(), 1);
+    EXPECT_DOUBLE_EQ(report.total().reply_rate(), 1.0);
+  }());
+}
+
+TEST_F(Gateway, ASupervisorSeesTheQueueAndMarksACallerUrgent) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client first(ex), second(ex);
+    ASSERT_FALSE(co_await first.connect(port, "/ws/caller"));
+    ASSERT_FALSE(co_await second.connect(port, "/ws/caller"));
+    co_await first.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
+    co_await first.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    co_await second.send(R"({"start":{"category":"consult.marriage","language":"zh","priority":"PRIORITY_UNSPECIFIED"}})");
+    auto waiting = co_await second.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    EXPECT_EQ(waiting.session().position(), 2);
+    const auto id = waiting.session().session_id();
+
+    const auto lawyer_token = co_await login("lawyer1");
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/queue", "", lawyer_token)).status, 403u);
+    EXPECT_EQ((co_await request(http::verb::post, "/api/v1/sessions/" + id + "/urgent", "", lawyer_token)).status,
+              403u);
+    const auto boss = co_await login("boss");
+    auto snapshot_reply = co_await request(http::verb::get, "/api/v1/queue", "", boss);
+    EXPECT_EQ(snapshot_reply.status, 200u) << snapshot_reply.body;
+    v1::QueueSnapshot snapshot;
+    std::string error;
+    EXPECT_TRUE(gateway::decode_frame(snapshot_reply.body, gateway::frame_encoding::json, snapshot, error)) << error;
+    EXPECT_EQ(snapshot.waiting_size(), 2);
+    auto marked = co_await request(http::verb::post, "/api/v1/sessions/" + id + "/urgent", "", boss);
+    EXPECT_EQ(marked.status, 200u) << marked.body;
+    auto moved = co_await second.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().position() == 1; });
+    EXPECT_EQ(moved.session().priority(), v1::URGENT);
+    EXPECT_EQ((co_await request(http::verb::post, "/api/v1/sessions/nosuch/urgent", "", boss)).status, 404u);
+  }());
+}
+
+TEST_F(Gateway, ALawyerTransfersACallerOutToAnotherHotline) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex), lawyer(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
+    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    const auto id = queued.session().session_id();
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
+    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    co_await lawyer.send(R"({"requestId":"x1","transfer":{"sessionId":")" + id +
+                         R"(","category":"consult.labour","destination":"12345"}})");
+    auto both = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(both.error().code(), v1::BAD_REQUEST);
+    co_await lawyer.send(R"({"requestId":"x2","transfer":{"sessionId":")" + id + R"(","destination":"999"}})");
+    auto unknown = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(unknown.error().code(), v1::UNKNOWN_DESTINATION);
+    co_await lawyer.send(R"({"requestId":"x3","transfer":{"sessionId":")" + id + R"(","destination":"12345"}})");
+    auto told = co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && !f.session().transferred_to().empty(); });
+    EXPECT_EQ(told.session().transferred_to(), "12345");
+    EXPECT_EQ(told.session().state(), v1::WRAP_UP);
+    auto catalog = co_await request(http::verb::get, "/api/v1/catalog");
+    EXPECT_NE(catalog.body.find("\"transferDestinations\":[{\"code\":\"12345\""), std::string::npos) << catalog.body;
+  }());
+}

@@ -20,6 +20,15 @@ TEST(Lifecycle, OffersGoBackAndWaitersMayLeave) {
   EXPECT_TRUE(can_transition(v1::OFFERED, v1::ABANDONED));
 }
 
+TEST(Lifecycle, MessagesAndTransfers) {
+  EXPECT_TRUE(can_transition(v1::QUEUED, v1::OVERFLOWED));
+  EXPECT_TRUE(can_transition(v1::OFFERED, v1::OVERFLOWED));
+  EXPECT_TRUE(can_transition(v1::CONNECTED, v1::QUEUED)) << "a transfer to another skill";
+  EXPECT_TRUE(can_transition(v1::WRAP_UP, v1::TRANSFERRED)) << "the work order of a transfer out";
+  EXPECT_FALSE(can_transition(v1::CONNECTED, v1::OVERFLOWED));
+  EXPECT_FALSE(can_transition(v1::CONNECTED, v1::TRANSFERRED));
+}
+
 TEST(Lifecycle, NothingLeavesAFinalState) {
   for (auto final_state : {v1::CLOSED, v1::ABANDONED, v1::OVERFLOWED, v1::TRANSFERRED}) {
     EXPECT_TRUE(queue::is_final(final_state));

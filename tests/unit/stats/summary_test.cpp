@@ -93,3 +93,22 @@ TEST(Summary, BadPeriodsAreRefused) {
   EXPECT_FALSE(stats::parse_group_by("week"));
   EXPECT_EQ(stats::parse_group_by(""), stats::group_by::day);
 }
+
+TEST(Summary, MessagesBalanceAndGiveTheReplyRateOverDistinctTickets) {
+  day_counters day{"2026-12-01",
+                   {{"offered|CHAT|consult.labour", 4},
+                    {"overflowed|CHAT|consult.labour", 4},
+                    {"messages_received|CHAT|consult.labour", 4},
+                    {"messages_duplicate|CHAT|consult.labour", 2},
+                    {"messages_replied|CHAT|consult.labour", 1},
+                    {"messages_replied_on_time|CHAT|consult.labour", 1},
+                    {"messages_open|CHAT|consult.labour", 1}}};
+  auto report = stats::summarize({day}, request("2026-12-01", "2026-12-01", stats::group_by::category));
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->total().messages_received(), 4);
+  EXPECT_DOUBLE_EQ(report->total().reply_rate(), 0.5) << "1 replied of 2 distinct tickets";
+  EXPECT_DOUBLE_EQ(report->total().on_time_reply_rate(), 0.5);
+  day.counters["messages_open|CHAT|consult.labour"] = 0;  // a ticket lost between received and replied
+  EXPECT_EQ(stats::summarize({day}, request("2026-12-01", "2026-12-01", stats::group_by::day)).error(),
+            stats::errc::balance_violation);
+}

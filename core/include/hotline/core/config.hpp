@@ -76,7 +76,7 @@ struct routing_config {
   std::vector<catalog_entry> languages;
   /// Hotlines a lawyer may send a caller on to.
   std::vector<catalog_entry> transfer_destinations = {
-      {"12345", "政务服务便民热线"}, {"110", "公安报警"}, {"12355", "青少年服务台"}};
+      {"12345", "政务服务便民热线"}, {"110", "公安报警"}, {"12355", "青少年服务台"}, {"12338", "妇女维权热线"}};
 };
 
 struct stats_config {
