@@ -1,12 +1,16 @@
 // Random operations from several clients through two engines (two gateways' worth of Redis
 // connections) on one Redis; routing's invariants must hold after every step of a small run and
 // after a large concurrent one, and the counters must agree with the events stream.
+#include "gateway_process.hpp"
 #include "queue_fixture.hpp"
+
+#include <hotline/queue/lifecycle.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
 #include <iostream>
+#include <sstream>
 #include <random>
 
 using namespace hotline;
@@ -36,6 +40,24 @@ class Invariants : public test::queue_fixture {
     }
   }
   ~Invariants() override { other_redis.stop(); }
+
+  /// The configuration of a `hotline serve` process serving the same centre with the same rules.
+  std::string gateway_toml() const {
+    const auto& r = config.routing;
+    std::ostringstream t;
+    t << "[centre]\nid = \"" << config.centre.id << "\"\n[routing]\n"
+      << "ring_timeout_seconds = " << r.ring_timeout_seconds << "\nwrap_up_seconds = " << r.wrap_up_seconds
+      << "\nreconnect_grace_seconds = " << r.reconnect_grace_seconds
+      << "\ndecline_exclusion_seconds = " << r.decline_exclusion_seconds
+      << "\nbackup_after_seconds = " << r.backup_after_seconds << "\ngeneral_after_seconds = " << r.general_after_seconds
+      << "\nmax_wait_seconds = " << r.max_wait_seconds << "\nmax_queue_length = " << r.max_queue_length
+      << "\nsweep_interval_ms = 50\ncategories = [";
+    for (const auto& c : r.categories) t << "{ code = \"" << c.code << "\", name = \"" << c.name << "\" },";
+    t << "]\nlanguages = [";
+    for (const auto& l : r.languages) t << "{ code = \"" << l.code << "\", name = \"" << l.name << "\" },";
+    t << "]\n[accounts]\ndemo_accounts = false\n[log]\nlevel = \"warn\"\n";
+    return t.str();
+  }
 
   /// Failures routing expects under random use; anything else (a transport error, a reply the
   /// engine cannot read) fails the test.
@@ -180,6 +202,41 @@ class Invariants : public test::queue_fixture {
     co_return totals;
   }
 
+  /// Replays each session's events through the lifecycle table: every step must be allowed and
+  /// the last one must be the state the session is in.
+  asio::awaitable<void> expect_events_follow_the_lifecycle() {
+    std::vector<std::string> command{"XRANGE", "{" + config.centre.id + "}:events", "-", "+"};
+    auto events = co_await redis.exec(std::move(command));
+    EXPECT_TRUE(events);
+    const std::map<std::string, v1::SessionState> reached{
+        {"queued", v1::QUEUED},      {"offered", v1::OFFERED},     {"answered", v1::CONNECTED},
+        {"ended", v1::WRAP_UP},      {"requeued", v1::QUEUED},     {"abandoned", v1::ABANDONED},
+        {"ticket_created", v1::OVERFLOWED}};
+    std::map<std::string, v1::SessionState> states;
+    for (const auto& entry : events->elements) {
+      const auto& f = entry.at(1);
+      const auto type = f.field("type").text;
+      const auto sid = f.field("session").text;
+      std::optional<v1::SessionState> next;
+      if (auto found = reached.find(type); found != reached.end()) next = found->second;
+      if (type == "transferred" && f.field("to").text == "skill") next = v1::QUEUED;
+      if (type == "closed") {
+        v1::SessionState final_state = v1::SESSION_STATE_UNSPECIFIED;
+        v1::SessionState_Parse(f.field("state").text, &final_state);
+        next = final_state;
+      }
+      if (!next) continue;
+      auto& state = states[sid];
+      EXPECT_TRUE(queue::can_transition(state, *next))
+          << sid << ": " << v1::SessionState_Name(state) << " → " << v1::SessionState_Name(*next);
+      state = *next;
+    }
+    for (const auto& [sid, state] : states) {
+      auto now = co_await engine.session(sid);
+      EXPECT_TRUE(now && now->state == state) << sid << " replays to " << v1::SessionState_Name(state);
+    }
+  }
+
   asio::awaitable<void> expect_counters_match_events() {
     auto counted = co_await counter_totals();
     auto events = co_await event_totals();
@@ -221,13 +278,18 @@ TEST_F(Invariants, HoldAfterEveryStepOfASmallRun) {
           if (HasFailure()) co_return;
         }
         co_await expect_counters_match_events();
+        co_await expect_events_follow_the_lifecycle();
       }(),
       120s);
 }
 
-TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperations) {
+TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperationsBesideTwoGatewayProcesses) {
+  // Two real gateways sweep the same deadlines every 50 ms while six clients act through two
+  // more connections: every deadline must still act once.
+  test::gateway_process first(HOTLINE_BIN, gateway_toml(), test::shared_redis().address());
+  test::gateway_process second(HOTLINE_BIN, gateway_toml(), test::shared_redis().address());
   run(
-      [this]() -> asio::awaitable<void> {
+      [&]() -> asio::awaitable<void> {
         co_await all_on_duty();
         int done = 0;
         constexpr int workers = 6, steps = 600;
@@ -238,7 +300,13 @@ TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperations) {
           co_await expect_invariants("midway");
         }
         co_await expect_invariants("after " + std::to_string(workers * steps) + " operations");
+        EXPECT_TRUE(first.alive()) << first.output();
+        EXPECT_TRUE(second.alive()) << second.output();
+        // Stopped, their sweepers no longer change sessions while the events are replayed.
+        first.stop();
+        second.stop();
         co_await expect_counters_match_events();
+        co_await expect_events_follow_the_lifecycle();
       }(),
       180s);
 }
