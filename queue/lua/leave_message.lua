@@ -3,7 +3,8 @@
 -- within a day makes a DUPLICATE ticket that points at the first: marked, not counted twice.
 -- KEYS[1] {c}:session:<sid>
 -- A[1] ticket id  A[2] kind: MESSAGE or CALLBACK  A[3] contact  A[4] question
--- A[5] duplicate key (a hash of the normalised contact and question)
+-- A[5] duplicate key (a hash of the normalised contact and question; '' when there is no contact:
+--      two people may well ask the same question)
 -- The ticket is read with the caller's session token: it keeps the session's token hash.
 -- Returns {ticket, id, state, OPEN|DUPLICATE}.
 return once(function()
@@ -18,7 +19,7 @@ return once(function()
   if redis.call('EXISTS', tkey) == 1 then return fail('BAD_REQUEST', 'ticket id already in use') end
   local now = now_ms()
   local dedupe_key = P .. 'dedupe:' .. dedupe
-  local original = redis.call('GET', dedupe_key)
+  local original = dedupe ~= '' and redis.call('GET', dedupe_key) or nil
   if original and redis.call('EXISTS', P .. 'ticket:' .. original) == 0 then original = nil end
   local state = original and 'DUPLICATE' or 'OPEN'
   local deadline = now + S.reply_ms
@@ -30,7 +31,7 @@ return once(function()
   if original then
     count(t, 'messages_duplicate')
   else
-    redis.call('SET', dedupe_key, tid, 'EX', 86400)
+    if dedupe ~= '' then redis.call('SET', dedupe_key, tid, 'EX', 86400) end
     redis.call('ZADD', P .. 'tickets:open', deadline, tid)
     count(t, 'messages_open')
   end

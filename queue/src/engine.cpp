@@ -261,12 +261,15 @@ asio::awaitable<result<ticket_view>> engine::leave_message(const leave_message_r
     return out;
   };
   const std::string ticket_id = ticket_id_of(request.session_id);
+  const std::string contact = normalised(request.contact);
+  const std::string duplicate_key =
+      contact.empty() ? std::string() : core::sha256_hex(contact + "\n" + normalised(request.question));
   std::vector<std::string> keys{session_key(request.session_id)};
   std::vector<std::string> args{ticket_id,
                                 v1::TicketKind_Name(request.kind),
                                 request.contact,
                                 request.question,
-                                core::sha256_hex(normalised(request.contact) + "\n" + normalised(request.question))};
+                                duplicate_key};
   auto reply = co_await run("leave_message", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return co_await ticket(ticket_id);

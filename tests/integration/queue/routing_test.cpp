@@ -431,6 +431,16 @@ TEST_F(Routing, TheSameContactAndQuestionWithinADayIsMarkedDuplicateNotCountedTw
     EXPECT_EQ(counters["messages_replied|CHAT|consult.marriage"], 1);
     EXPECT_EQ(counters["overflowed|CHAT|consult.marriage"], 2);
     co_await expect_invariants("with a duplicate");
+
+    // Without a contact nobody can tell two askers apart: the same question is two tickets.
+    co_await start(caller("s3"));
+    co_await start(caller("s4"));
+    queue::leave_message_request anonymous{"s3", v1::MESSAGE, "", "如何申请法律援助？"};
+    auto c = co_await engine.leave_message(anonymous, "");
+    anonymous.session_id = "s4";
+    auto d = co_await engine.leave_message(anonymous, "");
+    ASSERT_TRUE(c && d);
+    EXPECT_EQ(d->state, v1::OPEN);
   }());
 }
 
