@@ -44,10 +44,12 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
   if (verb == "list") {
     auto all = co_await accounts.list();
     if (!all) co_return fail(all.error().message());
+    // One line per account, tab separated, "-" for an empty list so every line has the same columns.
+    auto list = [](const std::vector<std::string>& items) { return items.empty() ? "-" : core::join_list(items); };
     for (const auto& a : *all)
       std::cout << a.username << "\t" << role_name(a.role) << "\t" << a.display_name << "\t"
-                << (a.disabled ? "disabled" : "active") << "\t" << core::join_list(a.categories) << "\tbackup " << core::join_list(a.backup_categories) << "\t"
-                << core::join_list(a.languages) << "\tchats " << a.chat_capacity << "\n";
+                << (a.disabled ? "disabled" : "active") << "\t" << list(a.categories) << "\tbackup "
+                << list(a.backup_categories) << "\t" << list(a.languages) << "\tchats " << a.chat_capacity << "\n";
     co_return 0;
   }
   if (username.empty()) co_return fail("--username is required");

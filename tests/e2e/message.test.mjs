@@ -14,8 +14,8 @@ const LAWYER = {
   username: 'lawyer.xu', password: 'Xu-Pass-2024', role: 'LAWYER', name: '徐律师',
   categories: ['consult.marriage'], languages: ['zh'],
 };
-// On duty in the last test only, and busy with one chat (capacity 1), so that the next caller
-// waits with a lawyer on duty until max_wait_seconds passes.
+// On duty in the first test and the last but one, each time busy with one chat (capacity 1), so
+// that the next caller waits with a lawyer on duty until max_wait_seconds passes.
 const BUSY_LAWYER = {
   username: 'lawyer.lu', password: 'Lu-Pass-2024', role: 'LAWYER', name: '陆律师',
   categories: ['consult.marriage'], languages: ['zh'], chatCapacity: 1,
@@ -70,11 +70,19 @@ async function lookUp(page, ticketId, token) {
   await page.click('#lookup-btn');
 }
 
-test('a waiting caller leaves a message, a lawyer answers it, the caller reads the answer with id and token', async (t) => {
+test('a caller who waits past max_wait_seconds leaves a message, a lawyer answers it, the caller reads the answer with id and token', async (t) => {
   await stack.run(t, async () => {
     const base = stack.baseUrl;
+    // A qualified lawyer is on duty but at capacity (one chat of one): the caller waits past the limit.
+    const busy = await openConsole(stack, browser, base, BUSY_LAWYER, 'lawyer-busy-1');
+    const busyCaller = await startCallerChat(stack, browser, base, 'caller-busy-1');
+    await waitVisible(busy.page, '#offer-panel', 'the busy lawyer gets the first caller', 15000);
+    await busy.page.click('#offer-accept');
+    await waitForText(busyCaller.page, '#lawyer-name', BUSY_LAWYER.name, 'the first caller connected');
+
     const caller = await waitForOverflowOffer('caller');
-    t.diagnostic(`overflowReason: ${caller.reason}`);
+    assert.equal(caller.reason, 'max_wait', 'overflowReason max_wait: a lawyer is on duty, the wait passed the limit');
+    await waitForText(caller.page, '#overflow-text', '排队较久，您可以留言或预约回拨', 'the offer\'s wording for a long wait');
     await stack.screenshot(caller.page, 'chat-1-overflow-offer');
 
     // 继续排队 folds the form away; the 留言 button brings it back (any waiting caller has it).
@@ -110,6 +118,20 @@ test('a waiting caller leaves a message, a lawyer answers it, the caller reads t
         && (await caller.page.inputValue('#lookup-token')) === token);
     await stack.screenshot(caller.page, 'chat-2-ticket');
     first = { ticketId, token };
+
+    // The busy lawyer ends the other chat, files the work order and goes 离线 (the later tests
+    // start with nobody on duty).
+    const busyPane = busy.page.locator('[data-testid=session-pane]');
+    await busyPane.locator('[data-testid=session-end]').click();
+    await waitFor('the work order form after 结束', () => busyPane.locator('[data-testid=wrapup-form]').isVisible());
+    await busyPane.locator('[data-testid=wrapup-outcome]').selectOption({ label: '已解答' });
+    await busyPane.locator('[data-testid=wrapup-submit]').click();
+    await waitFor('the busy lawyer\'s pane to leave', async () => (await busyPane.count()) === 0);
+    await busy.page.click('#status-offline');
+    await waitForText(busy.page, '#agent-status', '离线', 'the busy lawyer is 离线');
+    for (const p of [busy, busyCaller]) assert.deepEqual(p.errors, [], 'no uncaught page errors');
+    await busy.context.close();
+    await busyCaller.context.close();
 
     // Before the answer the lookup says it is pending, with the deadline.
     await caller.page.click('#lookup-btn');
@@ -173,15 +195,16 @@ test('a waiting caller leaves a message, a lawyer answers it, the caller reads t
     const none = await http(base, '/api/v1/tickets/lookup', { method: 'POST', body: { ticketId: 'tnosuch', token } });
     assert.equal(none.status, 404, `an unknown ticket answers 404: ${none.text}`);
 
-    // ---- the report: one overflowed session (and one message received and replied, where the
-    // server's SummaryRow has messagesReceived / messagesReplied) ----
+    // ---- the report: the busy lawyer's answered chat and one overflowed session (and one message
+    // received and replied, where the server's SummaryRow has messagesReceived / messagesReplied) ----
     const sup = await loginHttp(base, SUPERVISOR.username, SUPERVISOR.password);
     const hasMessageFigures = (r) => r.total && 'messagesReceived' in r.total;
     const report = await pollSummary(base, sup.token, (r) => r.total && int64(r.total.overflowed) === 1
       && (!hasMessageFigures(r) || int64(r.total.messagesReplied) === 1),
     'the summary to count the session as overflowed (and the message as replied)');
     t.diagnostic(`report total: ${JSON.stringify(report.total)}`);
-    assert.equal(int64(report.total.offered), 1, 'offered');
+    assert.equal(int64(report.total.offered), 2, 'offered: the busy lawyer\'s chat and the caller who left a message');
+    assert.equal(int64(report.total.answered), 1, 'answered: the busy lawyer\'s chat');
     assert.equal(int64(report.total.abandoned), 0, 'a message is not an abandon');
     assert.equal(int64(report.total.waiting), 0, 'nobody waits any more');
     if (hasMessageFigures(report)) {
