@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace hotline::agents {
 
@@ -58,10 +59,6 @@ bool all_known(const std::vector<std::string>& codes, const std::vector<core::ca
   });
 }
 
-}  // namespace
-
-namespace {
-
 std::vector<std::string> pairs(const std::vector<std::string>& categories, const std::vector<std::string>& languages,
                                const std::vector<std::string>& leave_out = {}) {
   std::vector<std::string> out;
@@ -69,6 +66,21 @@ std::vector<std::string> pairs(const std::vector<std::string>& categories, const
     if (std::find(leave_out.begin(), leave_out.end(), c) == leave_out.end())
       for (const auto& l : languages) out.push_back(c + ":" + l);
   return out;
+}
+
+/// What routing needs of an account, checked against the catalog.
+std::optional<errc> invalid_skills(const account& a, const core::config& config) {
+  if (!all_known(a.categories, config.routing.categories) ||
+      !all_known(a.backup_categories, config.routing.categories) || !all_known(a.languages, config.routing.languages))
+    return errc::unknown_skill;
+  if (a.chat_capacity < 1 || a.chat_capacity > 20) return errc::bad_capacity;
+  return std::nullopt;
+}
+
+/// The account hash's routing fields, as HSET field/value pairs.
+std::vector<std::string> skill_fields(const account& a) {
+  return {"categories", core::join_list(a.categories), "backup_categories", core::join_list(a.backup_categories),
+          "languages",  core::join_list(a.languages),  "chat_capacity",     std::to_string(a.chat_capacity)};
 }
 
 }  // namespace
@@ -107,11 +119,7 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
   if (!valid_username(p.username)) co_return make_error_code(errc::bad_username);
   if (request.password.size() < 10) co_return make_error_code(errc::weak_password);
   if (p.role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role)) co_return make_error_code(errc::unknown_role);
-  if (!all_known(p.categories, config_.routing.categories) ||
-      !all_known(p.backup_categories, config_.routing.categories) ||
-      !all_known(p.languages, config_.routing.languages))
-    co_return make_error_code(errc::unknown_skill);
-  if (p.chat_capacity < 1 || p.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
+  if (auto bad = invalid_skills(p, config_)) co_return make_error_code(*bad);
   auto hashed = co_await hash_off_thread(request.password);
   if (!hashed) co_return hashed.error();
   std::vector<std::string> command{"EVAL",
@@ -129,16 +137,9 @@ asio::awaitable<result<account>> accounts::create(new_account request) {
                                    *hashed,
                                    "disabled",
                                    "0",
-                                   "categories",
-                                   core::join_list(p.categories),
-                                   "backup_categories",
-                                   core::join_list(p.backup_categories),
-                                   "languages",
-                                   core::join_list(p.languages),
-                                   "chat_capacity",
-                                   std::to_string(p.chat_capacity),
                                    "created_ms",
                                    std::to_string(now_ms())};
+  for (auto& field : skill_fields(p)) command.push_back(std::move(field));
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
@@ -177,23 +178,11 @@ asio::awaitable<result<void>> accounts::set_disabled(const std::string& username
 }
 
 asio::awaitable<result<void>> accounts::set_skills(const std::string& username, const account& skills) {
-  if (!all_known(skills.categories, config_.routing.categories) ||
-      !all_known(skills.backup_categories, config_.routing.categories) ||
-      !all_known(skills.languages, config_.routing.languages))
-    co_return make_error_code(errc::unknown_skill);
-  if (skills.chat_capacity < 1 || skills.chat_capacity > 20) co_return make_error_code(errc::bad_capacity);
+  if (auto bad = invalid_skills(skills, config_)) co_return make_error_code(*bad);
   auto existing = co_await find(username);
   if (!existing) co_return existing.error();
-  std::vector<std::string> command{"HSET",
-                                   account_key(username),
-                                   "categories",
-                                   core::join_list(skills.categories),
-                                   "backup_categories",
-                                   core::join_list(skills.backup_categories),
-                                   "languages",
-                                   core::join_list(skills.languages),
-                                   "chat_capacity",
-                                   std::to_string(skills.chat_capacity)};
+  std::vector<std::string> command{"HSET", account_key(username)};
+  for (auto& field : skill_fields(skills)) command.push_back(std::move(field));
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   co_return result<void>{};

@@ -142,9 +142,9 @@ asio::awaitable<http_response> queue_snapshot(gateway_context& context, const ht
   for (const auto& s : snapshot->sessions)
     if (queue::is_waiting(s.state)) *out.add_waiting() = to_update(s, context.queue);
   for (const auto& a : snapshot->agents) *out.add_agents() = to_agent_state(a, context.queue);
-  out.set_taken_at_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count());
+  out.set_taken_at_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
   co_return json_response(request, out);
 }
 

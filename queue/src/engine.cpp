@@ -219,8 +219,7 @@ asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1:
   co_return result<void>{};
 }
 
-asio::awaitable<result<v1::SessionState>> engine::transfer(const std::string& agent_id,
-                                                           const transfer_request& request,
+asio::awaitable<result<v1::SessionState>> engine::transfer(const std::string& agent_id, const transfer_request& request,
                                                            std::string request_id) {
   std::string kind = "out";
   std::string target = request.destination;
@@ -257,7 +256,8 @@ asio::awaitable<result<ticket_view>> engine::leave_message(const leave_message_r
   auto normalised = [](const std::string& text) {
     std::string out;
     for (const char ch : text)
-      if (!std::isspace(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!std::isspace(static_cast<unsigned char>(ch)))
+        out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return out;
   };
   const std::string ticket_id = ticket_id_of(request.session_id);
@@ -265,10 +265,7 @@ asio::awaitable<result<ticket_view>> engine::leave_message(const leave_message_r
   const std::string duplicate_key =
       contact.empty() ? std::string() : core::sha256_hex(contact + "\n" + normalised(request.question));
   std::vector<std::string> keys{session_key(request.session_id)};
-  std::vector<std::string> args{ticket_id,
-                                v1::TicketKind_Name(request.kind),
-                                request.contact,
-                                request.question,
+  std::vector<std::string> args{ticket_id, v1::TicketKind_Name(request.kind), request.contact, request.question,
                                 duplicate_key};
   auto reply = co_await run("leave_message", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();

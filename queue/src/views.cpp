@@ -20,8 +20,8 @@ std::optional<session_view> decode_session(const core::redis_value& flat) {
   v1::Rating_Parse(flat.field("rating").text, &s.rating);
   // After a transfer the session waits in (and is shown under) the category it was sent to; its
   // figures stay booked under the category it arrived with.
-  s.category = flat.field("route_category").text.empty() ? flat.field("category").text
-                                                          : flat.field("route_category").text;
+  s.category =
+      flat.field("route_category").text.empty() ? flat.field("category").text : flat.field("route_category").text;
   s.language = flat.field("language").text;
   s.token_hash = flat.field("token_hash").text;
   s.lawyer_id = flat.field("lawyer").text;

@@ -73,8 +73,9 @@ bool balances(const v1::SummaryRow& r) {
   const bool ratings = r.rated() == r.satisfied() + r.basic_satisfied() + r.dissatisfied();
   const bool messages = r.messages_received() == r.messages_replied() + r.messages_duplicate() + r.messages_open() &&
                         r.messages_replied_on_time() <= r.messages_replied() && r.messages_open() >= 0;
-  return sessions && ratings && messages && r.transferred_out() <= r.answered() && r.rated() <= r.answered() && r.short_abandoned() <= r.abandoned() &&
-         r.handled() <= r.answered() && r.answered_within_service_level() <= r.answered() && r.waiting() >= 0;
+  return sessions && ratings && messages && r.transferred_out() <= r.answered() && r.rated() <= r.answered() &&
+         r.short_abandoned() <= r.abandoned() && r.handled() <= r.answered() &&
+         r.answered_within_service_level() <= r.answered() && r.waiting() >= 0;
 }
 
 // "offered|CHAT|consult.marriage" → {metric, channel, category}
@@ -132,8 +133,9 @@ const std::vector<std::pair<std::string, std::string>>& metric_definitions() {
       {"messages_duplicate", "重复留言: same contact and question as a ticket of the previous 24 hours"},
       {"reply_rate", "回复率 = replied ÷ (received − duplicate)"},
       {"on_time_reply_rate", "按时回复率 = replied within the reply deadline ÷ (received − duplicate)"},
-      {"balance", "offered = answered + abandoned + overflowed + transferred before answer + waiting; "
-                  "messages received = replied + duplicate + open"},
+      {"balance",
+       "offered = answered + abandoned + overflowed + transferred before answer + waiting; "
+       "messages received = replied + duplicate + open"},
   };
   return all;
 }

@@ -17,16 +17,15 @@ extern char** environ;
 
 namespace hotline::test {
 
-gateway_process::gateway_process(const std::string& binary, const std::string& toml,
-                                 const std::string& redis_address) {
+gateway_process::gateway_process(const std::string& binary, const std::string& toml, const std::string& redis_address) {
   std::string pattern = (std::filesystem::temp_directory_path() / "hotline-gw-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   std::ofstream(dir_ / "hotline.toml") << toml;
   const std::string config = (dir_ / "hotline.toml").string(), data = (dir_ / "data").string(),
                     log = (dir_ / "output.log").string();
-  std::vector<std::string> args{binary, "serve", "--config", config, "--redis", redis_address, "--port", "0",
-                                "--listen", "127.0.0.1", "--data-dir", data};
+  std::vector<std::string> args{binary,   "serve", "--config", config,      "--redis",    redis_address,
+                                "--port", "0",     "--listen", "127.0.0.1", "--data-dir", data};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

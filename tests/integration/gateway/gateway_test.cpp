@@ -481,7 +481,8 @@ TEST_F(Gateway, ASupervisorSeesTheQueueAndMarksACallerUrgent) {
     ASSERT_FALSE(co_await second.connect(port, "/ws/caller"));
     co_await first.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
     co_await first.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    co_await second.send(R"({"start":{"category":"consult.marriage","language":"zh","priority":"PRIORITY_UNSPECIFIED"}})");
+    co_await second.send(
+        R"({"start":{"category":"consult.marriage","language":"zh","priority":"PRIORITY_UNSPECIFIED"}})");
     auto waiting = co_await second.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
     EXPECT_EQ(waiting.session().position(), 2);
     const auto id = waiting.session().session_id();

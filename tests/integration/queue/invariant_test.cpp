@@ -10,8 +10,8 @@
 #include <boost/asio/detached.hpp>
 
 #include <iostream>
-#include <sstream>
 #include <random>
+#include <sstream>
 
 using namespace hotline;
 using namespace std::chrono_literals;
@@ -49,9 +49,9 @@ class Invariants : public test::queue_fixture {
       << "ring_timeout_seconds = " << r.ring_timeout_seconds << "\nwrap_up_seconds = " << r.wrap_up_seconds
       << "\nreconnect_grace_seconds = " << r.reconnect_grace_seconds
       << "\ndecline_exclusion_seconds = " << r.decline_exclusion_seconds
-      << "\nbackup_after_seconds = " << r.backup_after_seconds << "\ngeneral_after_seconds = " << r.general_after_seconds
-      << "\nmax_wait_seconds = " << r.max_wait_seconds << "\nmax_queue_length = " << r.max_queue_length
-      << "\nsweep_interval_ms = 50\ncategories = [";
+      << "\nbackup_after_seconds = " << r.backup_after_seconds
+      << "\ngeneral_after_seconds = " << r.general_after_seconds << "\nmax_wait_seconds = " << r.max_wait_seconds
+      << "\nmax_queue_length = " << r.max_queue_length << "\nsweep_interval_ms = 50\ncategories = [";
     for (const auto& c : r.categories) t << "{ code = \"" << c.code << "\", name = \"" << c.name << "\" },";
     t << "]\nlanguages = [";
     for (const auto& l : r.languages) t << "{ code = \"" << l.code << "\", name = \"" << l.name << "\" },";
@@ -208,10 +208,13 @@ class Invariants : public test::queue_fixture {
     std::vector<std::string> command{"XRANGE", "{" + config.centre.id + "}:events", "-", "+"};
     auto events = co_await redis.exec(std::move(command));
     EXPECT_TRUE(events);
-    const std::map<std::string, v1::SessionState> reached{
-        {"queued", v1::QUEUED},      {"offered", v1::OFFERED},     {"answered", v1::CONNECTED},
-        {"ended", v1::WRAP_UP},      {"requeued", v1::QUEUED},     {"abandoned", v1::ABANDONED},
-        {"ticket_created", v1::OVERFLOWED}};
+    const std::map<std::string, v1::SessionState> reached{{"queued", v1::QUEUED},
+                                                          {"offered", v1::OFFERED},
+                                                          {"answered", v1::CONNECTED},
+                                                          {"ended", v1::WRAP_UP},
+                                                          {"requeued", v1::QUEUED},
+                                                          {"abandoned", v1::ABANDONED},
+                                                          {"ticket_created", v1::OVERFLOWED}};
     std::map<std::string, v1::SessionState> states;
     for (const auto& entry : events->elements) {
       const auto& f = entry.at(1);
@@ -240,9 +243,9 @@ class Invariants : public test::queue_fixture {
   asio::awaitable<void> expect_counters_match_events() {
     auto counted = co_await counter_totals();
     auto events = co_await event_totals();
-    for (const char* metric : {"offered", "answered", "abandoned", "overflowed", "handled", "rated",
-                               "messages_received", "messages_duplicate", "messages_replied", "transferred_out",
-                               "transferred_internal"})
+    for (const char* metric :
+         {"offered", "answered", "abandoned", "overflowed", "handled", "rated", "messages_received",
+          "messages_duplicate", "messages_replied", "transferred_out", "transferred_internal"})
       EXPECT_EQ(counted[metric], events[metric]) << metric;
     EXPECT_EQ(counted["offered"],
               counted["answered"] + counted["abandoned"] + counted["overflowed"] + counted["waiting"]);

@@ -132,7 +132,8 @@ TEST_F(QuickOverflow, AfterTheGeneralWaitAnyLawyerOfTheLanguageIsOffered) {
     EXPECT_EQ((co_await session("s1")).state, v1::QUEUED) << "not yet: generalist has no backup level for it";
     auto offered = co_await sweep_until_not("s1", v1::QUEUED);
     EXPECT_EQ(offered.state, v1::OFFERED);
-    EXPECT_EQ(offered.offered_to, "generalist") << "speaks zh; the English lawyer has the category but not the language";
+    EXPECT_EQ(offered.offered_to, "generalist")
+        << "speaks zh; the English lawyer has the category but not the language";
     co_await expect_invariants("after the general pool offer");
   }());
 }

@@ -47,8 +47,7 @@ class engine {
                                                   std::string request_id);
   /// Moves a connected session to another skill's queue or out to another hotline.
   boost::asio::awaitable<result<v1::SessionState>> transfer(const std::string& agent_id,
-                                                            const transfer_request& request,
-                                                            std::string request_id);
+                                                            const transfer_request& request, std::string request_id);
   /// A supervisor moves a waiting caller up (routing.urgent_boost_seconds).
   boost::asio::awaitable<result<session_view>> mark_urgent(const std::string& session_id, const std::string& by,
                                                            std::string request_id);
