@@ -161,7 +161,7 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
   }
   last_message_id_ = resume.last_message_id();
   token_ = resume.token();
-  auto reconnected = co_await context_.queue.caller_connection(found->id, true);
+  auto reconnected = co_await context_.queue.caller_connection(found->id, true, connection_id_);
   if (!reconnected) {
     send_error(request_id, reconnected.error());
     co_return;
@@ -258,7 +258,7 @@ asio::awaitable<void> caller_session::on_closed() {
   --context_.metrics.ws_callers;
   if (session_id_.empty() || queue::is_final(last_state_)) co_return;
   // Starts the grace period: the caller keeps their place if they come back in time.
-  auto gone = co_await context_.queue.caller_connection(session_id_, false);
+  auto gone = co_await context_.queue.caller_connection(session_id_, false, connection_id_);
   if (!gone && gone.error() != queue::errc::session_not_found)
     core::logger("gateway")->warn("{} could not record the disconnect of {}: {}", log_id_, session_id_,
                                   gone.error().message());

@@ -3,6 +3,8 @@
 
 #include "ws_session.hpp"
 
+#include <hotline/core/ids.hpp>
+
 namespace hotline::gateway {
 
 class caller_session final : public ws_session {
@@ -29,7 +31,9 @@ class caller_session final : public ws_session {
   void acknowledge(const std::string& request_id);
 
   std::string session_id_;
-  std::string token_;           ///< the caller's session token; it also reads their ticket
+  std::string token_;  ///< the caller's session token; it also reads their ticket
+  /// Names this connection to routing, so that its late close cannot undo a newer resume.
+  std::string connection_id_ = core::random_hex(8);
   std::string followed_skill_;  ///< the queue whose changes move this caller's position
   std::string last_message_id_;
   std::string last_update_;  ///< the last session frame sent, to push only changes

@@ -288,7 +288,8 @@ local function match_agent(aid, now)
   local idle = tonumber(a.load or '0') == 0
   local best_sid, best_score
   local function consider(queue_key, min_wait)
-    local head = redis.call('ZRANGE', queue_key, 0, 9, 'WITHSCORES')
+    -- Bounded, but deep enough to pass a head of callers this lawyer may not take yet.
+    local head = redis.call('ZRANGE', queue_key, 0, 49, 'WITHSCORES')
     for i = 1, #head, 2 do
       local score = tonumber(head[i + 1])
       if best_score and score >= best_score then return end
@@ -342,10 +343,7 @@ local function stop_waiting(sid, s, now, state, ended_ms, reason)
   leave_queue(sid, s)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid, 'wait:' .. sid)
   redis.call('SREM', P .. 'live', sid)
-  if first_wait(s) then
-    count(s, 'waiting', -1)
-    count_max(s, 'longest_wait_ms', ended_ms - tonumber(s.enqueued_ms))
-  end
+  if first_wait(s) then count(s, 'waiting', -1) end
   notify('s', sid)
   notify('q', s.skill)
   if aid and aid ~= '' then
@@ -364,6 +362,7 @@ local function abandon(sid, s, now, reason)
   if first then
     count(s, 'abandoned')
     if waited < S.short_ms then count(s, 'short_abandoned') end
+    count_max(s, 'longest_wait_ms', waited)
   end
   event('abandoned', sid, 'waited_ms', waited, 'reason', reason, 'first_wait', first and '1' or '0')
   stop_waiting(sid, s, now, 'ABANDONED', left, reason)

@@ -1,6 +1,7 @@
 -- A lawyer's presence: AVAILABLE / AWAY / OFFLINE, with the profile routing needs (name, skills
--- by level, chat capacity) refreshed from the accounts module on every change. Leaving AVAILABLE
--- withdraws a pending offer (back to the queue at its place, not counted as a miss).
+-- by level, chat capacity) refreshed from the accounts module on every change. Leaving AVAILABLE,
+-- or a capacity lowered to the lawyer's load, withdraws a pending offer (back to the queue at its
+-- place, not counted as a miss).
 -- KEYS[1] {c}:agent:<aid>
 -- A[1] aid  A[2] status  A[3] name  A[4] primary skills  A[5] backup skills (comma separated)
 -- A[6] chat_capacity  A[7] reason
@@ -22,7 +23,8 @@ return once(function()
   if not before.load then redis.call('HSET', KEYS[1], 'load', 0, 'calls', 0, 'offer_sid', '') end
   if before.status ~= status then event('agent_status', '', 'agent', aid, 'status', status, 'reason', reason) end
   local pending = before.offer_sid or ''
-  if status ~= 'AVAILABLE' and pending ~= '' then
+  local full = tonumber(before.load or '0') >= capacity
+  if (status ~= 'AVAILABLE' or full) and pending ~= '' then
     local s = hash(session_key(pending))
     if s and s.state == 'OFFERED' and s.offered_to == aid then requeue(pending, s, now, 'withdrawn', false) end
   end

@@ -1,6 +1,7 @@
 -- Acts on due deadlines: offer timeouts, overflow thresholds of a wait, ends of wrap-up, of grace
 -- periods and of a decline's exclusion. Every gateway runs it; ZREM before acting makes each
--- deadline fire once.
+-- deadline fire once. An entry that an earlier one in this batch moved to the future (a new offer's
+-- ring timeout, a new exclusion's rematch) is no longer due and is left alone.
 -- KEYS[1] {c}:deadlines
 -- A[1] the most entries to handle in this call
 -- Returns {handled, n}.
@@ -8,9 +9,15 @@ local limit = tonumber(A[1]) or 100
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
 for _, entry in ipairs(due) do
-  redis.call('ZREM', KEYS[1], entry)
-  local kind, id = string.match(entry, '^(%a+):(.+)$')
-  if kind == 'gone' then
+  local at = redis.call('ZSCORE', KEYS[1], entry)
+  local kind, id
+  if at and tonumber(at) <= now then
+    redis.call('ZREM', KEYS[1], entry)
+    kind, id = string.match(entry, '^(%a+):(.+)$')
+  end
+  if not kind then
+    -- moved to the future by an earlier entry of this batch
+  elseif kind == 'gone' then
     -- The lawyer's last connection closed and did not come back: sign them out of routing.
     local a = hash(agent_key(id))
     if a and a.status ~= 'OFFLINE' and tonumber(a.connections or '0') == 0 then

@@ -32,6 +32,10 @@ return once(function()
   exclude(sid, s, aid, now)
   redis.call('ZREM', P .. 'deadlines', 'grace:' .. sid)
   if s.caller_connected == '0' then redis.call('ZADD', P .. 'deadlines', now + S.grace_ms, 'grace:' .. sid) end
+  -- The new queue may have nobody on duty: the caller is offered a message at once, as at arrival.
+  local overflow_reason = staffed_for(s) == 0 and 'no_lawyer_on_duty' or ''
+  redis.call('HSET', KEYS[1], 'overflow_reason', overflow_reason)
+  if overflow_reason ~= '' then event('overflow_offered', sid, 'reason', overflow_reason) end
   count(s, 'transferred_internal')
   event('transferred', sid, 'agent', aid, 'to', 'skill', 'from_skill', from_skill, 'skill', target,
     'transfers', transfers)

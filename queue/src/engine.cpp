@@ -283,9 +283,10 @@ asio::awaitable<result<void>> engine::reply_ticket(const std::string& agent_id, 
   co_return result<void>{};
 }
 
-asio::awaitable<result<void>> engine::caller_connection(const std::string& session_id, bool connected) {
+asio::awaitable<result<void>> engine::caller_connection(const std::string& session_id, bool connected,
+                                                        const std::string& connection_id) {
   std::vector<std::string> keys{session_key(session_id)};
-  std::vector<std::string> args{"caller", session_id, connected ? "1" : "0"};
+  std::vector<std::string> args{"caller", session_id, connected ? "1" : "0", connection_id};
   auto reply = co_await run("connection", std::move(keys), std::move(args), "");
   if (!reply) co_return reply.error();
   co_return result<void>{};

@@ -145,7 +145,7 @@ class Invariants : public test::queue_fixture {
       if (open && !open->empty())
         check(co_await e.reply_ticket(aid, "律师", open->front().id, v1::TEXT_REPLY, "答复", ""), "reply_ticket");
     } else if (op < 92) {
-      check(co_await e.caller_connection(sid, rng() % 2 == 0), "caller_connection");
+      check(co_await e.caller_connection(sid, rng() % 2 == 0, ""), "caller_connection");
     } else if (op < 95) {
       check(co_await e.mark_urgent(sid, "supervisor", ""), "mark_urgent");
     } else {

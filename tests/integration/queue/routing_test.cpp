@@ -600,3 +600,57 @@ TEST_F(Routing, TheCheckerFindsABrokenInvariant) {
     EXPECT_NE(all.find("l1 has load 6 but holds 1"), std::string::npos) << all;
   }());
 }
+
+TEST_F(Routing, TheLateCloseOfAReplacedConnectionDoesNotDropTheCaller) {
+  run([this]() -> asio::awaitable<void> {
+    co_await start(caller("s1"));
+    EXPECT_TRUE(co_await engine.caller_connection("s1", true, "second"));  // resumed elsewhere first
+    EXPECT_TRUE(co_await engine.caller_connection("s1", false, "first"));  // then the old socket's close
+    co_await sweep_for(1300ms);                                            // past the grace period
+    auto s = co_await session("s1");
+    EXPECT_EQ(s.state, v1::QUEUED);
+    EXPECT_TRUE(s.caller_connected);
+    EXPECT_TRUE(co_await engine.caller_connection("s1", false, "second"));
+    EXPECT_EQ((co_await sweep_until_not("s1", v1::QUEUED)).state, v1::ABANDONED) << "the latest one's close counts";
+  }());
+}
+
+TEST_F(Routing, ADeclineEndsARunOfMissedOffers) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("l1"));
+    co_await start(caller("s1"));
+    co_await sweep_until_not("s1", v1::OFFERED);  // rang out: one miss
+    EXPECT_EQ((co_await engine.agent("l1"))->misses, 1);
+    co_await start(caller("s2"));
+    auto s2 = co_await session("s2");
+    ASSERT_EQ(s2.offered_to, "l1");
+    EXPECT_TRUE(co_await engine.decline("l1", s2.offer_id, ""));
+    EXPECT_EQ((co_await engine.agent("l1"))->misses, 0);
+  }());
+}
+
+TEST_F(Routing, LoweringCapacityUnderARingingOfferWithdrawsIt) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("l1", "consult.marriage:zh", 2));
+    co_await start(caller("s1"));
+    co_await take_offer("l1");
+    co_await start(caller("s2"));
+    EXPECT_EQ((co_await session("s2")).state, v1::OFFERED);
+    co_await available(lawyer("l1", "consult.marriage:zh", 1));
+    auto s2 = co_await session("s2");
+    EXPECT_EQ(s2.state, v1::QUEUED) << "the lawyer could no longer accept it";
+    EXPECT_EQ((co_await engine.agent("l1"))->misses, 0);
+    co_await expect_invariants("after lowering the capacity");
+  }());
+}
+
+TEST_F(Routing, ATransferToAQueueWithNobodyOnDutyOffersAMessageAtOnce) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("l1"));
+    co_await start(caller("s1"));
+    co_await take_offer("l1");
+    queue::transfer_request t{"s1", "consult.labour", "en", ""};
+    EXPECT_TRUE(co_await engine.transfer("l1", t, ""));
+    EXPECT_EQ((co_await session("s1")).overflow_reason, "no_lawyer_on_duty");
+  }());
+}

@@ -226,10 +226,10 @@ TEST_F(QueueScripts, ADroppedCallerKeepsTheirPlaceForTheGracePeriodOnly) {
   run([&]() -> asio::awaitable<void> {
     co_await engine.start(caller("back"), "");
     co_await engine.start(caller("gone"), "");
-    ASSERT_TRUE(co_await engine.caller_connection("back", false));
-    ASSERT_TRUE(co_await engine.caller_connection("gone", false));
+    ASSERT_TRUE(co_await engine.caller_connection("back", false, ""));
+    ASSERT_TRUE(co_await engine.caller_connection("gone", false, ""));
     co_await test::sleep_for(300ms);
-    ASSERT_TRUE(co_await engine.caller_connection("back", true));
+    ASSERT_TRUE(co_await engine.caller_connection("back", true, ""));
     std::optional<queue::session_view> gone;
     for (int i = 0; i < 40 && (!gone || gone->state == v1::QUEUED); ++i) {
       co_await engine.sweep();

@@ -60,7 +60,10 @@ class engine {
                                                     const std::string& ticket_id, v1::ReplyKind kind,
                                                     const std::string& text, std::string request_id);
   /// A connection opened or closed; a close starts the grace period.
-  boost::asio::awaitable<result<void>> caller_connection(const std::string& session_id, bool connected);
+  /// `connection_id` names the caller's connection: the close of one that a newer connection
+  /// replaced is ignored.
+  boost::asio::awaitable<result<void>> caller_connection(const std::string& session_id, bool connected,
+                                                         const std::string& connection_id);
   boost::asio::awaitable<result<void>> agent_connection(const std::string& agent_id, bool connected);
   /// Acts on due deadlines (offer timeouts, wrap-up and grace ends); returns how many it handled.
   boost::asio::awaitable<result<int>> sweep();
