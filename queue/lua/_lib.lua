@@ -200,8 +200,19 @@ local function exclude(sid, s, aid, now)
   kept[#kept + 1] = aid .. '=' .. (now + S.exclusion_ms)
   s.excluded = table.concat(kept, ',')
   redis.call('HSET', session_key(sid), 'excluded', s.excluded)
-  -- When the exclusion ends, look again: the excluded lawyer may be the only one on duty.
-  redis.call('ZADD', P .. 'deadlines', now + S.exclusion_ms, 'rematch:' .. sid)
+  -- When the exclusion ends, look again: the excluded lawyer may be the only one on duty. LT keeps
+  -- an earlier exclusion's look; the sweeper schedules the next one after it.
+  redis.call('ZADD', P .. 'deadlines', 'LT', now + S.exclusion_ms, 'rematch:' .. sid)
+end
+
+-- The end of the soonest exclusion still running, or nil.
+local function next_exclusion_end(s, now)
+  local soonest
+  for until_ms in string.gmatch(s.excluded or '', '[^,=]+=(%d+)') do
+    local at = tonumber(until_ms)
+    if at > now and (not soonest or at < soonest) then soonest = at end
+  end
+  return soonest
 end
 
 -- How far a wait has overflowed: 0 primary lawyers only, 1 backups too, 2 the general pool too.

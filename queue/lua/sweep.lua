@@ -57,6 +57,10 @@ for _, entry in ipairs(due) do
       match_session(id, now)
     elseif s and kind == 'rematch' then
       match_session(id, now)
+      -- Other lawyers' exclusions may end later: look again then.
+      local after = hash(session_key(id))
+      local next_end = after and after.state == 'QUEUED' and next_exclusion_end(after, now)
+      if next_end then redis.call('ZADD', KEYS[1], next_end, 'rematch:' .. id) end
     elseif s and kind == 'grace' and s.caller_connected == '0' then
       if s.state == 'QUEUED' or s.state == 'OFFERED' then
         abandon(id, s, now, 'caller_gone')

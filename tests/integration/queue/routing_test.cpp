@@ -654,3 +654,23 @@ TEST_F(Routing, ATransferToAQueueWithNobodyOnDutyOffersAMessageAtOnce) {
     EXPECT_EQ((co_await session("s1")).overflow_reason, "no_lawyer_on_duty");
   }());
 }
+
+TEST_F(Routing, EachLawyersExclusionEndsOnItsOwnTime) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("a"));
+    co_await test::sleep_for(20ms);
+    co_await available(lawyer("b"));
+    co_await start(caller("s1"));
+    auto first = co_await session("s1");
+    ASSERT_EQ(first.offered_to, "a");
+    EXPECT_TRUE(co_await engine.decline("a", first.offer_id, ""));  // a: excluded for 1 s from now
+    co_await test::sleep_for(500ms);
+    auto second = co_await session("s1");
+    ASSERT_EQ(second.offered_to, "b");
+    EXPECT_TRUE(co_await engine.decline("b", second.offer_id, ""));  // b: excluded until 0.5 s after a
+    co_await sweep_for(750ms);
+    auto again = co_await session("s1");
+    EXPECT_EQ(again.state, v1::OFFERED) << "a's exclusion ended; b's has not";
+    EXPECT_EQ(again.offered_to, "a");
+  }());
+}
