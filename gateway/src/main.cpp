@@ -20,7 +20,7 @@ commands:
              admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
              admin verify    check routing's invariants (exit 1 and list what is broken)
   report   print the summary for a period:
-             report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|category|channel]
+             report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|week|month|quarter|year|category|channel]
                     [--format text|json|csv]
 
 options (every command):

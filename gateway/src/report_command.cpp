@@ -31,7 +31,7 @@ int report_command(const cli_args& args, const core::config& config) {
   const auto by = stats::parse_group_by(args.option("group-by").value_or("day"));
   const auto format = args.option("format").value_or("text");
   if (!by || (format != "text" && format != "json" && format != "csv")) {
-    std::cerr << "hotline report: --group-by day|category|channel, --format text|json|csv\n";
+    std::cerr << "hotline report: --group-by day|week|month|quarter|year|category|channel, --format text|json|csv\n";
     return 2;
   }
   return with_redis(config, "report",

@@ -178,14 +178,18 @@ asio::awaitable<http_response> summary(gateway_context& context, const http_requ
   if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
   auto params = query_parameters(request.target());
   const auto by = stats::parse_group_by(params["groupBy"]);
-  if (!by) co_return error_response(request, v1::BAD_REQUEST, "groupBy must be day, category or channel");
+  if (!by)
+    co_return error_response(request, v1::BAD_REQUEST,
+                             "groupBy must be day, week, month, quarter, year, category or channel");
   const auto format = params["format"].empty() ? std::string("json") : params["format"];
   if (format != "json" && format != "csv")
     co_return error_response(request, v1::BAD_REQUEST, "format must be json or csv");
   auto report = co_await summary_report(context.queue, context.config, params["from"], params["to"], *by);
   if (!report) co_return wire_error_response(request, to_wire(report.error()));
   if (format == "csv") {
-    auto res = make_response(request, http::status::ok, stats::to_csv(*report), "text/csv; charset=utf-8");
+    // The byte-order mark makes spreadsheet programs read the Chinese names as UTF-8.
+    auto res =
+        make_response(request, http::status::ok, "\xEF\xBB\xBF" + stats::to_csv(*report), "text/csv; charset=utf-8");
     res.set(http::field::content_disposition,
             "attachment; filename=\"summary-" + report->from() + "-" + report->to() + ".csv\"");
     co_return res;

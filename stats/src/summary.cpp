@@ -91,22 +91,53 @@ bool split_field(const std::string& field, std::string& metric, std::string& cha
 
 }  // namespace
 
+namespace {
+
+constexpr std::pair<std::string_view, group_by> group_names[] = {
+    {"day", group_by::day},         {"week", group_by::week}, {"month", group_by::month},
+    {"quarter", group_by::quarter}, {"year", group_by::year}, {"category", group_by::category},
+    {"channel", group_by::channel},
+};
+
+// The ISO 8601 week of a day ("2026-W49"): weeks start on Monday, and a week belongs to the year
+// of its Thursday. Day 0 (1970-01-01) was a Thursday.
+std::string iso_week(std::int64_t day) {
+  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // Monday = 0
+  const std::int64_t thursday = day - weekday + 3;
+  const std::string year = core::day_string(thursday).substr(0, 4);
+  const auto first = core::parse_day(year + "-01-01").value_or(thursday);
+  const auto week = (thursday - first) / 7 + 1;
+  return year + "-W" + (week < 10 ? "0" : "") + std::to_string(week);
+}
+
+// The row a day's counters go to, for the period groupings.
+std::string period_of(const std::string& day, std::int64_t number, group_by by) {
+  switch (by) {
+    case group_by::week:
+      return iso_week(number);
+    case group_by::month:
+      return day.substr(0, 7);
+    case group_by::quarter:
+      return day.substr(0, 4) + "-Q" + std::to_string((std::stoi(day.substr(5, 2)) - 1) / 3 + 1);
+    case group_by::year:
+      return day.substr(0, 4);
+    default:
+      return day;
+  }
+}
+
+}  // namespace
+
 std::optional<group_by> parse_group_by(std::string_view text) {
-  if (text == "day" || text.empty()) return group_by::day;
-  if (text == "category") return group_by::category;
-  if (text == "channel") return group_by::channel;
+  if (text.empty()) return group_by::day;
+  for (const auto& [name, value] : group_names)
+    if (name == text) return value;
   return std::nullopt;
 }
 
 std::string_view to_string(group_by g) {
-  switch (g) {
-    case group_by::day:
-      return "day";
-    case group_by::category:
-      return "category";
-    case group_by::channel:
-      return "channel";
-  }
+  for (const auto& [name, value] : group_names)
+    if (value == g) return name;
   return "day";
 }
 
@@ -151,13 +182,13 @@ boost::system::result<v1::SummaryReport> summarize(const std::vector<day_counter
   for (const auto& day : days) {
     const auto number = core::parse_day(day.day);
     if (!number || *number < *from || *number > *to) continue;
-    if (request.by == group_by::day) groups[day.day];  // a day with no sessions still gets its row
+    const bool by_period = request.by != group_by::category && request.by != group_by::channel;
+    const std::string period = period_of(day.day, *number, request.by);
+    if (by_period) groups[period];  // a period with no sessions still gets its row
     for (const auto& [field, value] : day.counters) {
       std::string metric, channel, category;
       if (!split_field(field, metric, channel, category)) continue;
-      const std::string key = request.by == group_by::day        ? day.day
-                              : request.by == group_by::category ? category
-                                                                 : channel;
+      const std::string key = by_period ? period : request.by == group_by::category ? category : channel;
       groups[key].add(metric, value);
       all.add(metric, value);
     }

@@ -234,8 +234,14 @@ TEST_F(Gateway, LoginAndReportAccessAndErrors) {
     auto csv = co_await request(http::verb::get, "/api/v1/reports/summary?format=csv&groupBy=category", "", boss);
     EXPECT_EQ(csv.status, 200u);
     EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
-    EXPECT_EQ(csv.body.substr(0, 17), "category,offered,");
-    auto bad_group = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=week", "", boss);
+    EXPECT_EQ(csv.body.substr(0, 20),
+              "\xEF\xBB\xBF"
+              "category,offered,")
+        << "a UTF-8 byte-order mark first";
+    auto by_month = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=month", "", boss);
+    EXPECT_EQ(by_month.status, 200u) << by_month.body;
+    EXPECT_NE(by_month.body.find("\"groupBy\":\"month\""), std::string::npos) << by_month.body;
+    auto bad_group = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=decade", "", boss);
     EXPECT_EQ(bad_group.status, 400u);
     auto bad_period = co_await request(http::verb::get, "/api/v1/reports/summary?from=2026-02-30", "", boss);
     EXPECT_EQ(bad_period.status, 400u);

@@ -90,7 +90,7 @@ TEST(Summary, BadPeriodsAreRefused) {
             stats::errc::bad_period);
   EXPECT_EQ(stats::summarize({}, request("2024-01-01", "2026-01-01", stats::group_by::day)).error(),
             stats::errc::bad_period);
-  EXPECT_FALSE(stats::parse_group_by("week"));
+  EXPECT_FALSE(stats::parse_group_by("hour")) << "counters are per day";
   EXPECT_EQ(stats::parse_group_by(""), stats::group_by::day);
 }
 
@@ -111,4 +111,29 @@ TEST(Summary, MessagesBalanceAndGiveTheReplyRateOverDistinctTickets) {
   day.counters["messages_open|CHAT|consult.labour"] = 0;  // a ticket lost between received and replied
   EXPECT_EQ(stats::summarize({day}, request("2026-12-01", "2026-12-01", stats::group_by::day)).error(),
             stats::errc::balance_violation);
+}
+
+TEST(Summary, PeriodGroupingsSumTheDaysOfEachPeriod) {
+  auto day = [](const std::string& d, std::int64_t offered) {
+    return day_counters{d, {{"offered|CHAT|consult.marriage", offered}, {"waiting|CHAT|consult.marriage", offered}}};
+  };
+  // 2026-12-27 is a Sunday (ISO week 52), 2026-12-28 a Monday (week 53: 2026 has 53 ISO weeks),
+  // 2027-01-01 a Friday, still in 2026-W53.
+  const std::vector<day_counters> days{day("2026-09-30", 1), day("2026-10-01", 2), day("2026-12-27", 4),
+                                       day("2026-12-28", 8), day("2027-01-01", 16)};
+  auto keys = [&](stats::group_by by) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    auto report = stats::summarize(days, request("2026-09-30", "2027-01-01", by));
+    EXPECT_TRUE(report);
+    if (report)
+      for (const auto& row : report->rows()) out.emplace_back(row.key(), row.offered());
+    return out;
+  };
+  using rows = std::vector<std::pair<std::string, std::int64_t>>;
+  EXPECT_EQ(keys(stats::group_by::month), (rows{{"2026-09", 1}, {"2026-10", 2}, {"2026-12", 12}, {"2027-01", 16}}));
+  EXPECT_EQ(keys(stats::group_by::quarter), (rows{{"2026-Q3", 1}, {"2026-Q4", 14}, {"2027-Q1", 16}}));
+  EXPECT_EQ(keys(stats::group_by::year), (rows{{"2026", 15}, {"2027", 16}}));
+  EXPECT_EQ(keys(stats::group_by::week), (rows{{"2026-W40", 3}, {"2026-W52", 4}, {"2026-W53", 24}}));
+  EXPECT_EQ(stats::parse_group_by("quarter"), stats::group_by::quarter);
+  EXPECT_FALSE(stats::parse_group_by("decade"));
 }

@@ -25,7 +25,8 @@ enum class errc {
 const boost::system::error_category& stats_category() noexcept;
 inline boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), stats_category()}; }
 
-enum class group_by { day, category, channel };
+/// A period (day, ISO week, month, quarter, year) or a dimension of the sessions.
+enum class group_by { day, week, month, quarter, year, category, channel };
 std::optional<group_by> parse_group_by(std::string_view text);
 std::string_view to_string(group_by g);
 
