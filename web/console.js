@@ -223,6 +223,14 @@ function onChat(m) {
   if (pane) appendMessage(pane, m);
 }
 
+// The pending request a reply's requestId names (undefined when none), forgotten once answered.
+function takeRequest(pending, rid) {
+  if (!rid || !pending.has(rid)) return undefined;
+  const value = pending.get(rid);
+  pending.delete(rid);
+  return value;
+}
+
 function onError(frame) {
   const { code = '', message = '' } = frame.error || {};
   const rid = frame.requestId || '';
@@ -243,39 +251,30 @@ function onError(frame) {
     render();
     return;
   }
-  if (rid && S.chatRequests.has(rid)) {
-    const { sessionId, text: lost } = S.chatRequests.get(rid);
-    S.chatRequests.delete(rid);
-    const pane = S.panes.get(sessionId);
-    if (pane) {
-      if (!pane.input.value) pane.input.value = lost;
-      paneError(pane, text);
-      return;
-    }
+  const chat = takeRequest(S.chatRequests, rid);
+  const chatPane = chat && S.panes.get(chat.sessionId);
+  if (chatPane) {
+    if (!chatPane.input.value) chatPane.input.value = chat.text;
+    paneError(chatPane, text);
+    return;
   }
-  if (rid && S.ticketRequests.has(rid)) {
-    const ticketId = S.ticketRequests.get(rid);
-    S.ticketRequests.delete(rid);
-    const card = S.ticketCards.get(ticketId);
-    if (card) {
-      card.sending = false;
-      card.errorText = text;
-      renderTickets();
-      return;
-    }
+  const ticketId = takeRequest(S.ticketRequests, rid);
+  const card = ticketId && S.ticketCards.get(ticketId);
+  if (card) {
+    card.sending = false;
+    card.errorText = text;
+    renderTickets();
+    return;
   }
-  if (rid && S.paneRequests.has(rid)) {
-    const sessionId = S.paneRequests.get(rid);
-    S.paneRequests.delete(rid);
-    const pane = S.panes.get(sessionId);
-    if (pane) {
-      pane.submitting = false;
-      pane.ending = false;
-      pane.transferring = false;
-      paneError(pane, text);
-      renderPane(pane, S.sessions.get(sessionId));
-      return;
-    }
+  const sessionId = takeRequest(S.paneRequests, rid);
+  const pane = sessionId && S.panes.get(sessionId);
+  if (pane) {
+    pane.submitting = false;
+    pane.ending = false;
+    pane.transferring = false;
+    paneError(pane, text);
+    renderPane(pane, S.sessions.get(sessionId));
+    return;
   }
   ui.error.error(text);
 }

@@ -3,20 +3,30 @@
 
 namespace hotline::gateway {
 
+namespace {
+
+// What an offer and a session update both say of the session (same field names in both messages).
+template <class Frame>
+void set_routing_fields(const queue::session_view& s, Frame& f) {
+  f.set_session_id(s.id);
+  f.set_channel(s.channel);
+  f.set_category(s.category);
+  f.set_language(s.language);
+  f.set_priority(s.priority);
+  f.set_enqueued_at_ms(s.enqueued_ms);
+}
+
+}  // namespace
+
 v1::SessionUpdate to_update(const queue::session_view& session, const queue::engine& engine) {
   v1::SessionUpdate u;
-  u.set_session_id(session.id);
+  set_routing_fields(session, u);
   u.set_state(session.state);
   u.set_position(session.position);
   u.set_estimated_wait_seconds(engine.estimated_wait_seconds(session));
-  u.set_category(session.category);
-  u.set_language(session.language);
   u.set_lawyer_name(session.lawyer_name);
   u.set_rating(session.rating);
-  u.set_channel(session.channel);
-  u.set_enqueued_at_ms(session.enqueued_ms);
   u.set_answered_at_ms(session.answered_ms);
-  u.set_priority(session.priority);
   u.set_overflow_reason(session.overflow_reason);
   u.set_transferred_to(session.transferred_to);
   u.set_ticket_id(session.ticket_id);
@@ -37,14 +47,9 @@ v1::ChatMessage to_chat(const std::string& session_id, const queue::chat_entry& 
 
 v1::Offer to_offer(const queue::session_view& s) {
   v1::Offer o;
+  set_routing_fields(s, o);
   o.set_offer_id(s.offer_id);
-  o.set_session_id(s.id);
-  o.set_channel(s.channel);
-  o.set_category(s.category);
-  o.set_language(s.language);
-  o.set_priority(s.priority);
   o.set_expires_at_ms(s.offer_expires_ms);
-  o.set_enqueued_at_ms(s.enqueued_ms);
   return o;
 }
 

@@ -23,9 +23,7 @@ class Invariants : public test::queue_fixture {
  protected:
   Invariants()
       : queue_fixture([](core::config& c) {
-          c.routing.backup_after_seconds = 1;
-          c.routing.general_after_seconds = 2;
-          c.routing.max_wait_seconds = 3;
+          quick_overflow(c);
           c.routing.max_queue_length = 40;
         }),
         other_redis(io.get_executor(), options(), queue::engine::scripts()),

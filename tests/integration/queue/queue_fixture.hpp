@@ -60,6 +60,22 @@ class queue_fixture : public ::testing::Test {
     r.language = language;
     return r;
   }
+  static queue::start_request priority_caller(const std::string& id, v1::Priority priority) {
+    auto r = caller(id);
+    r.priority = priority;
+    return r;
+  }
+  static queue::start_request phone_caller(const std::string& id) {
+    auto r = caller(id);
+    r.channel = v1::PHONE;
+    return r;
+  }
+  /// Overflow thresholds short enough to cross in a test: backups at 1 s, the pool at 2 s, a message at 3 s.
+  static void quick_overflow(core::config& c) {
+    c.routing.backup_after_seconds = 1;
+    c.routing.general_after_seconds = 2;
+    c.routing.max_wait_seconds = 3;
+  }
   // No braced default argument: it would be evaluated inside co_await, which GCC 12 miscompiles.
   static queue::agent_profile lawyer(const std::string& id, const std::string& skill = "consult.marriage:zh",
                                      int capacity = 3) {

@@ -53,9 +53,7 @@ class QuickOverflow : public Routing {
  protected:
   QuickOverflow()
       : Routing([](core::config& c) {
-          c.routing.backup_after_seconds = 1;
-          c.routing.general_after_seconds = 2;
-          c.routing.max_wait_seconds = 3;
+          quick_overflow(c);
           c.routing.max_queue_length = 3;
         }) {}
 };
@@ -196,12 +194,8 @@ TEST_F(QuickOverflow, AFullQueueRefusesToJoinWithAClearReason) {
 TEST_F(Routing, APriorityCallerGoesAheadAndTheClassIsFifo) {
   run([this]() -> asio::awaitable<void> {
     co_await start(caller("ordinary"));
-    auto elderly = caller("elderly");
-    elderly.priority = v1::ELDERLY;
-    co_await start(elderly);
-    auto wages = caller("wages");
-    wages.priority = v1::MIGRANT_WAGES;
-    co_await start(wages);
+    co_await start(priority_caller("elderly", v1::ELDERLY));
+    co_await start(priority_caller("wages", v1::MIGRANT_WAGES));
     EXPECT_EQ((co_await session("elderly")).position, 1);
     EXPECT_EQ((co_await session("wages")).position, 2) << "FIFO within the priority class";
     EXPECT_EQ((co_await session("ordinary")).position, 3);
@@ -215,9 +209,7 @@ TEST_F(ShortBoost, AnOrdinaryCallerWhoWaitedLongerThanTheBoostStaysAhead) {
   run([this]() -> asio::awaitable<void> {
     co_await start(caller("ordinary"));
     co_await test::sleep_for(1200ms);
-    auto minor = caller("minor");
-    minor.priority = v1::MINOR;
-    co_await start(minor);
+    co_await start(priority_caller("minor", v1::MINOR));
     EXPECT_EQ((co_await session("ordinary")).position, 1);
     EXPECT_EQ((co_await session("minor")).position, 2);
   }());
@@ -315,9 +307,7 @@ TEST_F(Routing, ALawyerTakesUpToTheirChatCapacity) {
 TEST_F(Routing, ACallExcludesChatsAndAChatExcludesACall) {
   run([this]() -> asio::awaitable<void> {
     co_await available(lawyer("l1"));
-    auto call = caller("call");
-    call.channel = v1::PHONE;
-    co_await start(call);
+    co_await start(phone_caller("call"));
     co_await take_offer("l1");
     co_await start(caller("chat"));
     EXPECT_EQ((co_await session("chat")).state, v1::QUEUED) << "on a call: no chats";
@@ -325,9 +315,7 @@ TEST_F(Routing, ACallExcludesChatsAndAChatExcludesACall) {
     auto chat = co_await session("chat");
     EXPECT_EQ(chat.state, v1::OFFERED);
     co_await take_offer("l1");
-    auto call2 = caller("call2");
-    call2.channel = v1::PHONE;
-    co_await start(call2);
+    co_await start(phone_caller("call2"));
     EXPECT_EQ((co_await session("call2")).state, v1::QUEUED) << "with a chat open: no call";
     co_await available(lawyer("l2"));
     EXPECT_EQ((co_await session("call2")).offered_to, "l2");
