@@ -5,11 +5,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
-  libargon2-dev libssl-dev libtomlplusplus-dev libsqlite3-dev libgtest-dev
+  libargon2-dev libssl-dev libtomlplusplus-dev libsqlite3-dev libpq-dev libgtest-dev
   redis-server
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(nodejs npm chromium fonts-noto-cjk)
+  packages+=(nodejs npm chromium fonts-noto-cjk postgresql)
 fi
 
 missing=()

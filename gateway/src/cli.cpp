@@ -65,6 +65,7 @@ boost::system::result<core::config, std::string> effective_config(const cli_args
   if (auto redis = pick("redis", "HOTLINE_REDIS")) config.redis.address = *redis;
   if (auto dir = pick("data-dir", "HOTLINE_DATA_DIR")) config.data_dir = *dir;
   if (auto web = pick("web-root", "HOTLINE_WEB_ROOT")) config.server.web_root = *web;
+  if (auto archive = pick("archive", "HOTLINE_ARCHIVE_URL")) config.archive.url = *archive;
   return config;
 }
 

@@ -37,7 +37,13 @@ core::redis_options redis_options_for(const core::config& config, const std::str
 int with_redis(const core::config& config, const std::string& name,
                const std::function<boost::asio::awaitable<int>(core::redis_client&)>& body);
 
+class archive_service;
+/// Like with_redis, with the archive opened too.
+int with_archive(const core::config& config, const std::string& name,
+                 const std::function<boost::asio::awaitable<int>(core::redis_client&, archive_service&)>& body);
+
 int serve_command(const cli_args& args, const core::config& config);
+int simulate_command(const cli_args& args, const core::config& config);
 int admin_command(const cli_args& args, const core::config& config);
 int report_command(const cli_args& args, const core::config& config);
 

@@ -9,6 +9,7 @@
 #include <hotline/core/config.hpp>
 #include <hotline/core/redis_client.hpp>
 #include <hotline/core/redis_subscriber.hpp>
+#include <hotline/gateway/archive_service.hpp>
 #include <hotline/queue/engine.hpp>
 
 namespace hotline::gateway {
@@ -19,6 +20,7 @@ struct gateway_context {
   core::redis_subscriber& subscriber;
   queue::engine& queue;
   agents::accounts& accounts;
+  archive_service& archive;
   registry connections;
   gateway_metrics metrics;
   std::uint64_t next_connection_id = 1;

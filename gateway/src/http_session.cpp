@@ -4,6 +4,7 @@
 #include "agent_session.hpp"
 #include "caller_session.hpp"
 #include "routes.hpp"
+#include "wallboard_session.hpp"
 
 #include <hotline/core/log.hpp>
 
@@ -87,6 +88,10 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         auto token = query_parameters(target)["token"];
         session =
             std::make_shared<agent_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
+      } else if (path == "/ws/wallboard") {
+        auto token = query_parameters(target)["token"];
+        session =
+            std::make_shared<wallboard_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
       } else {
         co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
         co_return;

@@ -19,9 +19,15 @@ commands:
              admin disable --username U        admin enable --username U
              admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
              admin verify    check routing's invariants (exit 1 and list what is broken)
-  report   print the summary for a period:
-             report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by day|week|month|quarter|year|category|channel]
-                    [--format text|json|csv]
+  report   the figures of a period, from the archive and the live sessions:
+             report [summary] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by PERIOD[,DIMENSION]]
+                    [--format text|json|csv]      PERIOD hour|day|week|month|quarter|year,
+                                                  DIMENSION channel|category|language|lawyer|priority
+             report disclosure [--year YYYY] [--format md|html|json]   the annual disclosure section
+             report staffing [--from D] [--to D] [--format text|json]  lawyers needed per hour (Erlang C/A)
+             report rebuild --from D --to D [--write]   recount the day counters, print every difference
+  simulate book simulated traffic through the real scripts and archive it (demo history, benchmarks):
+             simulate --from YYYY-MM-DD --to YYYY-MM-DD [--per-day 180] [--lawyers 6] [--seed 1]
 
 options (every command):
   --config FILE      configuration file (or $HOTLINE_CONFIG; default deploy/hotline.toml)
@@ -30,6 +36,7 @@ options (every command):
   --redis ADDR       host:port or unix:/path (or $HOTLINE_REDIS); empty = embedded
   --data-dir DIR     data directory (or $HOTLINE_DATA_DIR)
   --web-root DIR     the pages to serve (or $HOTLINE_WEB_ROOT)
+  --archive URL      sqlite:<path> or postgresql://… (or $HOTLINE_ARCHIVE_URL); default <data-dir>/archive.db
 )";
 
 }  // namespace
@@ -53,11 +60,12 @@ int main(int argc, char** argv) {
   }
   const std::string& command = args.positional.front();
   // The one-shot commands print their results; connection chatter at info level would bury them.
-  const bool one_shot = command == "admin" || command == "report";
+  const bool one_shot = command == "admin" || command == "report" || command == "simulate";
   hotline::core::set_log_level(one_shot && config->log_level == "info" ? "warn" : config->log_level);
   if (command == "serve") return serve_command(args, *config);
   if (command == "admin") return admin_command(args, *config);
   if (command == "report") return report_command(args, *config);
+  if (command == "simulate") return simulate_command(args, *config);
   std::cerr << "hotline: unknown command '" << command << "'\n" << usage;
   return 2;
 }

@@ -25,7 +25,8 @@ void registry::dispatch(const queue::notification& hint) {
     const bool hit = (hint.what == queue::notification::kind::session && e.who == role::caller && e.id == hint.id) ||
                      (hint.what == queue::notification::kind::agent && e.who == role::agent && e.id == hint.id) ||
                      (hint.what == queue::notification::kind::queue && e.who == role::caller && e.skill == hint.id) ||
-                     (hint.what == queue::notification::kind::ticket && e.who == role::agent);
+                     (hint.what == queue::notification::kind::ticket && e.who == role::agent) ||
+                     e.who == role::wallboard;
     if (hit)
       if (auto s = e.session.lock()) targets.push_back(std::move(s));
   }

@@ -14,7 +14,7 @@ class ws_session;
 
 class registry {
  public:
-  enum class role { caller, agent };
+  enum class role { caller, agent, wallboard };
 
   /// `id` is a session id (callers) or a lawyer id; `skill` is the queue a caller waits in.
   void add(role r, const std::string& id, const std::string& skill, const std::shared_ptr<ws_session>& session);
@@ -22,7 +22,7 @@ class registry {
   /// A caller's session was transferred: it now waits in another queue.
   void move_to_skill(const ws_session* session, const std::string& skill);
 
-  /// Asks every connection the hint concerns to refresh.
+  /// Asks every connection the hint concerns to refresh; wallboards follow every change.
   void dispatch(const queue::notification& hint);
   /// After a pub/sub reconnect hints may have been missed: everyone refreshes.
   void refresh_all();

@@ -13,6 +13,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <variant>
 
@@ -173,28 +174,75 @@ asio::awaitable<http_response> ticket_lookup(gateway_context& context, const htt
   co_return json_response(request, to_ticket(*found, ticket_reader::caller));
 }
 
+http_response failure_response(const http_request& request, const stats::report_failure& failure) {
+  auto wire = to_wire(failure.code);
+  if (!failure.detail.empty()) wire.message += ": " + failure.detail;
+  return wire_error_response(request, wire);
+}
+
+http_response download(const http_request& request, std::string body, const std::string& type,
+                       const std::string& filename) {
+  auto res = make_response(request, http::status::ok, std::move(body), type);
+  res.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+  return res;
+}
+
 asio::awaitable<http_response> summary(gateway_context& context, const http_request& request) {
   auto who = co_await supervisor(context, request);
   if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
   auto params = query_parameters(request.target());
-  const auto by = stats::parse_group_by(params["groupBy"]);
-  if (!by)
-    co_return error_response(request, v1::BAD_REQUEST,
-                             "groupBy must be day, week, month, quarter, year, category or channel");
+  const auto by = stats::parse_grouping(params["groupBy"]);
+  if (!by) co_return wire_error_response(request, to_wire(stats::errc::bad_group_by));
   const auto format = params["format"].empty() ? std::string("json") : params["format"];
   if (format != "json" && format != "csv")
     co_return error_response(request, v1::BAD_REQUEST, "format must be json or csv");
-  auto report = co_await summary_report(context.queue, context.config, params["from"], params["to"], *by);
-  if (!report) co_return wire_error_response(request, to_wire(report.error()));
-  if (format == "csv") {
-    // The byte-order mark makes spreadsheet programs read the Chinese names as UTF-8.
-    auto res =
-        make_response(request, http::status::ok, "\xEF\xBB\xBF" + stats::to_csv(*report), "text/csv; charset=utf-8");
-    res.set(http::field::content_disposition,
-            "attachment; filename=\"summary-" + report->from() + "-" + report->to() + ".csv\"");
-    co_return res;
-  }
+  auto report =
+      co_await summary_report(context.queue, context.archive, context.config, params["from"], params["to"], *by);
+  if (!report) co_return failure_response(request, report.error());
+  // The byte-order mark makes spreadsheet programs read the Chinese names as UTF-8.
+  if (format == "csv")
+    co_return download(request, "\xEF\xBB\xBF" + stats::to_csv(*report), "text/csv; charset=utf-8",
+                       "summary-" + report->from() + "-" + report->to() + ".csv");
   co_return make_response(request, http::status::ok, stats::to_json(*report), "application/json");
+}
+
+asio::awaitable<http_response> disclosure(gateway_context& context, const http_request& request) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  auto params = query_parameters(request.target());
+  int year = 0;
+  const auto& text = params["year"].empty() ? today(context.config).substr(0, 4) : params["year"];
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    co_return error_response(request, v1::BAD_REQUEST, "year must be a number such as 2026");
+  const auto format = params["format"].empty() ? std::string("json") : params["format"];
+  if (format != "json" && format != "md" && format != "html")
+    co_return error_response(request, v1::BAD_REQUEST, "format must be json, md or html");
+  auto report = co_await disclosure_report(context.queue, context.archive, context.config, year);
+  if (!report) co_return failure_response(request, report.error());
+  const std::string name = "disclosure-" + std::to_string(year);
+  if (format == "md")
+    co_return download(request, stats::to_markdown(*report), "text/markdown; charset=utf-8", name + ".md");
+  if (format == "html")
+    co_return make_response(request, http::status::ok, stats::to_html(*report), "text/html; charset=utf-8");
+  co_return make_response(request, http::status::ok, stats::to_json(*report), "application/json");
+}
+
+asio::awaitable<http_response> staffing(gateway_context& context, const http_request& request) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  auto params = query_parameters(request.target());
+  auto report = co_await staffing_report(context.queue, context.archive, context.config, params["from"], params["to"]);
+  if (!report) co_return failure_response(request, report.error());
+  co_return json_response(request, *report);
+}
+
+asio::awaitable<http_response> realtime(gateway_context& context, const http_request& request) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  auto board = co_await wallboard(context.queue, context.config);
+  if (!board) co_return wire_error_response(request, to_wire(board.error()));
+  co_return json_response(request, *board);
 }
 
 }  // namespace
@@ -263,9 +311,17 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
     const std::string id(path.substr(sessions.size(), path.size() - sessions.size() - urgent.size()));
     co_return co_await mark_urgent(context, request, id);
   }
-  if (path == "/api/v1/reports/summary") {
+  using report_route = asio::awaitable<http_response> (*)(gateway_context&, const http_request&);
+  static constexpr std::pair<std::string_view, report_route> reports[] = {
+      {"/api/v1/reports/summary", summary},
+      {"/api/v1/reports/disclosure", disclosure},
+      {"/api/v1/reports/staffing", staffing},
+      {"/api/v1/stats/realtime", realtime},
+  };
+  for (const auto& [report_path, handler] : reports) {
+    if (path != report_path) continue;
     if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
-    co_return co_await summary(context, request);
+    co_return co_await handler(context, request);
   }
   if (path.starts_with("/api/")) co_return error_response(request, v1::NOT_FOUND, "no such endpoint");
   if (path.starts_with("/ws/")) co_return error_response(request, v1::BAD_REQUEST, "WebSocket upgrade required");

@@ -130,7 +130,15 @@ int serve_command(const cli_args&, const core::config& config) {
   core::redis_client redis(io.get_executor(), options, queue::engine::scripts());
   queue::engine queue(redis, config);
   agents::accounts accounts(redis, config);
-  server gateway(io, config, options, redis, queue, accounts);
+  auto store = stats::open_archive(config.archive.url, config.data_dir);
+  if (!store) {
+    std::cerr << "hotline: cannot open the archive: " << store.error() << "\n";
+    if (embedded) embedded->stop();
+    return 1;
+  }
+  archive_service archive(config, std::move(*store));
+  log->info("archive: {}", archive.describe());
+  server gateway(io, config, options, redis, queue, accounts, archive);
   redis.start();
   auto port = gateway.start();
   if (!port) {

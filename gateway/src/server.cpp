@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "http_session.hpp"
 
+#include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -20,12 +21,12 @@ using tcp = asio::ip::tcp;
 
 struct server::impl {
   impl(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
-       core::redis_client& redis, queue::engine& queue, agents::accounts& accounts)
+       core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive)
       : io(io),
         subscriber(
             io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_hint(payload); },
             [this](std::string_view) { context.connections.refresh_all(); }),
-        context{config, redis, subscriber, queue, accounts, {}, {}},
+        context{config, redis, subscriber, queue, accounts, archive, {}, {}},
         acceptor(io),
         sweep_timer(io) {}
 
@@ -72,8 +73,8 @@ struct server::impl {
 };
 
 server::server(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
-               core::redis_client& redis, queue::engine& queue, agents::accounts& accounts)
-    : impl_(std::make_unique<impl>(io, config, redis_options, redis, queue, accounts)) {}
+               core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive)
+    : impl_(std::make_unique<impl>(io, config, redis_options, redis, queue, accounts, archive)) {}
 
 server::~server() = default;
 
@@ -94,6 +95,8 @@ boost::system::result<std::uint16_t, std::string> server::start() {
   impl_->subscriber.start();
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   asio::co_spawn(impl_->io, impl_->sweep_loop(), asio::detached);
+  // Every node runs the archiver; the lease in Redis lets one of them write at a time.
+  asio::co_spawn(impl_->io, impl_->context.archive.run(impl_->context.queue, core::random_hex(8)), asio::detached);
   return acceptor.local_endpoint().port();
 }
 
@@ -102,6 +105,7 @@ void server::stop() {
   boost::system::error_code ec;
   impl_->acceptor.close(ec);
   impl_->sweep_timer.cancel();
+  impl_->context.archive.stop();
   impl_->context.connections.close_all();
   impl_->subscriber.stop();
 }

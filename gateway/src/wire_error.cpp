@@ -75,6 +75,8 @@ wire_error to_wire(const boost::system::error_code& ec) {
       case stats::errc::bad_period:
       case stats::errc::bad_group_by:
         return {v1::BAD_REQUEST, 400, message};
+      case stats::errc::archive_unavailable:
+        return {v1::ARCHIVE_UNAVAILABLE, 503, message};
     }
   }
   core::logger("gateway")->error("unmapped error {}: {}", ec.to_string(), message);

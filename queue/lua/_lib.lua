@@ -4,8 +4,9 @@
 --   KEYS[1]    the main key the script changes ({c}:session:<id>, {c}:agent:<id>, {c}:ticket:<id> or
 --              {c}:deadlines); every other key is derived from its hash tag {c}, so a script touches one slot.
 --   ARGV[1..15] routing settings, in the order of S below (queue/src/engine.cpp builds them)
---   ARGV[16]   request id ('' for none): a retried request replays its first result
---   ARGV[17..] the script's own arguments, A[1], A[2], … in the script headers
+--   ARGV[16]   the clock: '' for Redis TIME, or Unix ms from a simulation's own clock
+--   ARGV[17]   request id ('' for none): a retried request replays its first result
+--   ARGV[18..] the script's own arguments, A[1], A[2], … in the script headers
 -- Results are flat {name, value, ...} arrays; failures are {err = 'CODE message'} and change nothing.
 
 local P = string.match(KEYS[1], '^({[^}]+}:)')
@@ -28,9 +29,10 @@ local S = {
   exclusion_ms = tonumber(ARGV[14]), -- a lawyer who declined is not offered the session again for this long
   urgent_boost_ms = tonumber(ARGV[15]),
 }
-local REQUEST_ID = ARGV[16]
+local CLOCK = ARGV[16]
+local REQUEST_ID = ARGV[17]
 local A = {}
-for i = 17, #ARGV do A[#A + 1] = ARGV[i] end
+for i = 18, #ARGV do A[#A + 1] = ARGV[i] end
 
 -- Ready scores: ((level - 1) * LEVEL_BAND + load) * LOAD_WEIGHT + the policy's key (< LOAD_WEIGHT).
 -- So a primary lawyer outranks a backup, an idle one a busy one, and the key orders the rest.
@@ -42,6 +44,7 @@ local function fail(code, message)
 end
 
 local function now_ms()
+  if CLOCK ~= '' then return tonumber(CLOCK) end
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
@@ -112,7 +115,7 @@ end
 
 -- Appends to the audit stream; stats can be rebuilt from it.
 local function event(kind, sid, ...)
-  redis.call('XADD', P .. 'events', 'MAXLEN', '~', '1000000', '*', 'type', kind, 'session', sid, ...)
+  redis.call('XADD', P .. 'events', 'MAXLEN', '~', '1000000', '*', 'type', kind, 'session', sid, 'at', now_ms(), ...)
 end
 
 -- Counters are booked on the day the session entered the queue, so a period's sums balance.

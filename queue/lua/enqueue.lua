@@ -22,7 +22,7 @@ return once(function()
   local s = {id = sid, day = day_of(now), channel = channel, category = category, language = language, skill = skill,
     score = score, queued_ms = now, enqueued_ms = now}
   redis.call('HSET', KEYS[1], 'id', sid, 'state', 'QUEUED', 'token_hash', token_hash, 'channel', channel,
-    'category', category, 'language', language, 'skill', skill, 'priority', priority, 'contact', contact,
+    'category', category, 'language', language, 'arrival_language', language, 'skill', skill, 'priority', priority, 'contact', contact,
     'node', node, 'score', score, 'seq', seq, 'enqueued_ms', now, 'queued_ms', now, 'day', s.day, 'offer_seq', 0,
     'caller_connected', 1, 'overflow_reason', overflow_reason, 'transfers', 0)
   redis.call('SADD', P .. 'live', sid)

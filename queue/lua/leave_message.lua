@@ -26,7 +26,7 @@ return once(function()
   local t = {day = day_of(now), channel = s.channel, category = s.category}
   redis.call('HSET', tkey, 'id', tid, 'kind', kind, 'state', state, 'token_hash', s.token_hash, 'contact', contact,
     'question', question, 'category', s.route_category or s.category, 'book_category', s.category,
-    'language', s.language, 'channel', s.channel, 'session', s.id, 'created_ms', now, 'deadline_ms', deadline,
+    'language', s.language, 'channel', s.channel, 'priority', s.priority or '', 'session', s.id, 'created_ms', now, 'deadline_ms', deadline,
     'day', t.day, 'duplicate_of', original or '')
   if original then
     count(t, 'messages_duplicate')

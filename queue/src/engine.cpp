@@ -69,6 +69,7 @@ asio::awaitable<result<core::redis_value>> engine::run(const std::string& script
   // Without a caller's id, a fresh one still makes our own retries safe.
   if (request_id.empty()) request_id = core::random_hex(16);
   std::vector<std::string> argv = settings_;
+  argv.push_back(clock_ ? std::to_string(clock_()) : "");
   argv.push_back(request_id);
   argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   result<core::redis_value> reply = make_error_code(core::errc::not_connected);
@@ -85,6 +86,7 @@ asio::awaitable<result<core::redis_value>> engine::run(const std::string& script
 asio::awaitable<result<core::redis_value>> engine::view(const std::string& script, std::vector<std::string> keys,
                                                         std::vector<std::string> args) {
   std::vector<std::string> argv = settings_;
+  argv.push_back(clock_ ? std::to_string(clock_()) : "");
   argv.emplace_back();  // no request id: views change nothing
   argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   co_return checked(co_await redis_.eval(scripts_.at(script), keys, argv));

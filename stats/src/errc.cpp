@@ -14,7 +14,10 @@ class category final : public boost::system::error_category {
       case errc::bad_period:
         return "from and to must be dates YYYY-MM-DD with from <= to, at most 366 days apart";
       case errc::bad_group_by:
-        return "groupBy must be day, category or channel";
+        return "groupBy must be a period (hour, day, week, month, quarter, year), a dimension (channel, category, "
+               "language, lawyer, priority) or period,dimension";
+      case errc::archive_unavailable:
+        return "the archive is not available";
     }
     return "unknown stats error";
   }

@@ -9,15 +9,16 @@
 namespace hotline::stats {
 namespace {
 
+// An empty cell prints 0 (docs/metrics.md): a rate whose base is 0.
 std::string fraction(bool present, double value) {
-  if (!present) return "";
+  if (!present) return "0";
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.4f", value);
   return buffer;
 }
 
 std::string percent(bool present, double value) {
-  if (!present) return "—";
+  if (!present) value = 0.0;
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f%%", value * 100.0);
   return buffer;
@@ -51,7 +52,10 @@ void csv_row(std::ostringstream& out, const v1::SummaryRow& r) {
       << seconds(true, r.longest_wait_seconds()) << ',' << r.transferred_out() << ',' << r.transferred_internal() << ','
       << r.messages_received() << ',' << r.messages_duplicate() << ',' << r.messages_replied() << ','
       << r.messages_open() << ',' << fraction(r.has_reply_rate(), r.reply_rate()) << ','
-      << fraction(r.has_on_time_reply_rate(), r.on_time_reply_rate()) << "\r\n";
+      << fraction(r.has_on_time_reply_rate(), r.on_time_reply_rate()) << ',' << r.carried_in() << ',' << r.carried_out()
+      << ',' << r.resolved() << ',' << fraction(r.has_occupancy(), r.occupancy()) << ','
+      << seconds(true, r.has_average_wait_seconds() ? r.average_wait_seconds() : 0.0) << ',' << csv_cell(r.period())
+      << ',' << csv_cell(r.dimension()) << "\r\n";
 }
 
 }  // namespace
@@ -71,7 +75,8 @@ std::string to_csv(const v1::SummaryReport& report) {
          "answer_rate_excluding_short_abandons,service_level,rated,satisfied,basic_satisfied,dissatisfied,"
          "satisfaction,rating_rate,average_speed_of_answer_seconds,average_handle_time_seconds,"
          "longest_wait_seconds,transferred_out,transferred_internal,messages_received,messages_duplicate,"
-         "messages_replied,messages_open,reply_rate,on_time_reply_rate\r\n";
+         "messages_replied,messages_open,reply_rate,on_time_reply_rate,carried_in,carried_out,resolved,occupancy,"
+         "average_wait_seconds,period,dimension\r\n";
   for (const auto& row : report.rows()) csv_row(out, row);
   csv_row(out, report.total());
   return out.str();
@@ -104,6 +109,10 @@ std::string to_text(const v1::SummaryReport& report) {
     out << "  " << row.key() << ": offered " << row.offered() << ", answered " << row.answered() << ", abandoned "
         << row.abandoned() << ", answer rate " << percent(row.has_answer_rate(), row.answer_rate()) << ", satisfaction "
         << percent(row.has_satisfaction(), row.satisfaction()) << "\n";
+  if (!report.source().empty()) out << "  source: " << report.source() << "\n";
+  out << "definitions (a rate whose base is 0 prints 0):\n";
+  for (const auto& d : report.definitions())
+    out << "  " << d.name() << ": " << d.definition() << (d.base().empty() ? "" : "; base: " + d.base()) << "\n";
   return out.str();
 }
 

@@ -2,6 +2,8 @@
 // identities hold exactly: offered = answered + abandoned + overflowed + transferred + waiting.
 #include "hotline/stats/summary.hpp"
 
+#include "periods.hpp"
+
 #include <hotline/core/civil_day.hpp>
 
 #include <algorithm>
@@ -23,11 +25,6 @@ struct totals {
     return found == sums.end() ? 0 : found->second;
   }
 };
-
-std::optional<double> ratio(std::int64_t numerator, std::int64_t denominator) {
-  if (denominator <= 0) return std::nullopt;
-  return static_cast<double>(numerator) / static_cast<double>(denominator);
-}
 
 v1::SummaryRow make_row(const std::string& key, const totals& t) {
   v1::SummaryRow row;
@@ -52,30 +49,11 @@ v1::SummaryRow make_row(const std::string& key, const totals& t) {
   row.set_messages_replied(t.get("messages_replied"));
   row.set_messages_replied_on_time(t.get("messages_replied_on_time"));
   row.set_messages_open(t.get("messages_open"));
-  const auto distinct_messages = row.messages_received() - row.messages_duplicate();
-  if (auto r = ratio(row.messages_replied(), distinct_messages)) row.set_reply_rate(*r);
-  if (auto r = ratio(row.messages_replied_on_time(), distinct_messages)) row.set_on_time_reply_rate(*r);
-  if (auto r = ratio(row.answered(), row.offered())) row.set_answer_rate(*r);
-  if (auto r = ratio(row.answered(), row.offered() - row.short_abandoned()))
-    row.set_answer_rate_excluding_short_abandons(*r);
-  if (auto r = ratio(row.answered_within_service_level(), row.offered())) row.set_service_level(*r);
-  if (auto r = ratio(row.satisfied() + row.basic_satisfied(), row.rated())) row.set_satisfaction(*r);
-  if (auto r = ratio(row.rated(), row.answered())) row.set_rating_rate(*r);
-  if (auto r = ratio(t.get("wait_ms"), row.answered())) row.set_average_speed_of_answer_seconds(*r / 1000.0);
-  if (auto r = ratio(t.get("handle_ms"), row.handled())) row.set_average_handle_time_seconds(*r / 1000.0);
-  row.set_longest_wait_seconds(static_cast<double>(t.get("longest_wait_ms")) / 1000.0);
+  // Counters book by arrival only: the flow view is what is still waiting and what is not.
+  row.set_resolved(row.offered() - row.waiting());
+  row.set_carried_out(row.waiting());
+  set_rates(row, t.get("wait_ms"), t.get("handle_ms"), t.get("longest_wait_ms"));
   return row;
-}
-
-bool balances(const v1::SummaryRow& r) {
-  const bool sessions =
-      r.offered() == r.answered() + r.abandoned() + r.overflowed() + r.transferred_before_answer() + r.waiting();
-  const bool ratings = r.rated() == r.satisfied() + r.basic_satisfied() + r.dissatisfied();
-  const bool messages = r.messages_received() == r.messages_replied() + r.messages_duplicate() + r.messages_open() &&
-                        r.messages_replied_on_time() <= r.messages_replied() && r.messages_open() >= 0;
-  return sessions && ratings && messages && r.transferred_out() <= r.answered() && r.rated() <= r.answered() &&
-         r.short_abandoned() <= r.abandoned() && r.handled() <= r.answered() &&
-         r.answered_within_service_level() <= r.answered() && r.waiting() >= 0;
 }
 
 // "offered|CHAT|consult.marriage" → {metric, channel, category}
@@ -99,30 +77,19 @@ constexpr std::pair<std::string_view, group_by> group_names[] = {
     {"channel", group_by::channel},
 };
 
-// The ISO 8601 week of a day ("2026-W49"): weeks start on Monday, and a week belongs to the year
-// of its Thursday. Day 0 (1970-01-01) was a Thursday.
-std::string iso_week(std::int64_t day) {
-  const std::int64_t weekday = ((day + 3) % 7 + 7) % 7;  // Monday = 0
-  const std::int64_t thursday = day - weekday + 3;
-  const std::string year = core::day_string(thursday).substr(0, 4);
-  const auto first = core::parse_day(year + "-01-01").value_or(thursday);
-  const auto week = (thursday - first) / 7 + 1;
-  return year + "-W" + (week < 10 ? "0" : "") + std::to_string(week);
-}
-
 // The row a day's counters go to, for the period groupings.
-std::string period_of(const std::string& day, std::int64_t number, group_by by) {
+std::string period_of(std::int64_t number, group_by by) {
   switch (by) {
     case group_by::week:
-      return iso_week(number);
+      return detail::calendar_key(number, period::week);
     case group_by::month:
-      return day.substr(0, 7);
+      return detail::calendar_key(number, period::month);
     case group_by::quarter:
-      return day.substr(0, 4) + "-Q" + std::to_string((std::stoi(day.substr(5, 2)) - 1) / 3 + 1);
+      return detail::calendar_key(number, period::quarter);
     case group_by::year:
-      return day.substr(0, 4);
+      return detail::calendar_key(number, period::year);
     default:
-      return day;
+      return detail::calendar_key(number, period::day);
   }
 }
 
@@ -141,36 +108,6 @@ std::string_view to_string(group_by g) {
   return "day";
 }
 
-const std::vector<std::pair<std::string, std::string>>& metric_definitions() {
-  static const std::vector<std::pair<std::string, std::string>> all{
-      {"offered", "呼入量: sessions that entered a queue in the period"},
-      {"answered", "接通量: of those, sessions a lawyer accepted"},
-      {"abandoned", "放弃量: of those, sessions whose caller left while waiting (short abandons included)"},
-      {"short_abandoned", "短时放弃: abandoned within the short-abandon threshold of joining"},
-      {"waiting", "sessions of the period still waiting when the report was made"},
-      {"answer_rate", "接通率 = answered ÷ offered"},
-      {"answer_rate_excluding_short_abandons",
-       "接通率 (excl. short abandons) = answered ÷ (offered − short abandoned)"},
-      {"service_level", "answered within the service-level threshold ÷ offered"},
-      {"average_speed_of_answer_seconds", "ASA: mean wait of answered sessions, from joining to acceptance"},
-      {"average_handle_time_seconds", "AHT: mean talk + wrap-up time of handled sessions (accept to work order filed)"},
-      {"longest_wait_seconds", "longest wait of any answered or abandoned session"},
-      {"satisfaction", "满意率 = (满意 + 基本满意) ÷ rated"},
-      {"rating_rate", "评价率 = rated ÷ answered"},
-      {"overflowed", "转留言: of those, sessions whose caller left a message or callback request instead of waiting"},
-      {"transferred_out", "转外线: answered sessions a lawyer sent on to another hotline (12345, 110, …)"},
-      {"transferred_internal", "内部转接: moves of answered sessions to another category (not new arrivals)"},
-      {"messages_received", "留言量: message and callback tickets left in the period, duplicates included"},
-      {"messages_duplicate", "重复留言: same contact and question as a ticket of the previous 24 hours"},
-      {"reply_rate", "回复率 = replied ÷ (received − duplicate)"},
-      {"on_time_reply_rate", "按时回复率 = replied within the reply deadline ÷ (received − duplicate)"},
-      {"balance",
-       "offered = answered + abandoned + overflowed + transferred before answer + waiting; "
-       "messages received = replied + duplicate + open"},
-  };
-  return all;
-}
-
 boost::system::result<v1::SummaryReport> summarize(const std::vector<day_counters>& days,
                                                    const report_request& request) {
   const auto from = core::parse_day(request.from);
@@ -183,7 +120,7 @@ boost::system::result<v1::SummaryReport> summarize(const std::vector<day_counter
     const auto number = core::parse_day(day.day);
     if (!number || *number < *from || *number > *to) continue;
     const bool by_period = request.by != group_by::category && request.by != group_by::channel;
-    const std::string period = period_of(day.day, *number, request.by);
+    const std::string period = period_of(*number, request.by);
     if (by_period) groups[period];  // a period with no sessions still gets its row
     for (const auto& [field, value] : day.counters) {
       std::string metric, channel, category;
@@ -204,17 +141,13 @@ boost::system::result<v1::SummaryReport> summarize(const std::vector<day_counter
   report.set_short_abandon_seconds(request.short_abandon_seconds);
   for (const auto& [key, t] : groups) {
     auto row = make_row(key, t);
-    if (!balances(row)) return make_error_code(errc::balance_violation);
+    if (!balance_violation(row).empty()) return make_error_code(errc::balance_violation);
     *report.add_rows() = std::move(row);
   }
   auto total = make_row("total", all);
-  if (!balances(total)) return make_error_code(errc::balance_violation);
+  if (!balance_violation(total).empty()) return make_error_code(errc::balance_violation);
   *report.mutable_total() = std::move(total);
-  for (const auto& [name, definition] : metric_definitions()) {
-    auto* d = report.add_definitions();
-    d->set_name(name);
-    d->set_definition(definition);
-  }
+  for (const auto& d : metric_definitions()) *report.add_definitions() = d;
   return report;
 }
 

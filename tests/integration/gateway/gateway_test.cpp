@@ -93,7 +93,8 @@ class Gateway : public ::testing::Test {
         redis(io.get_executor(), options(), queue::engine::scripts()),
         engine(redis, config),
         accounts(redis, config),
-        server(io, config, options(), redis, engine, accounts) {
+        archive(config, std::move(*stats::open_archive("sqlite:" + (web_root / "archive.db").string(), web_root))),
+        server(io, config, options(), redis, engine, accounts, archive) {
     redis.start();
     port = server.start().value();
     run([this]() -> asio::awaitable<void> {
@@ -184,6 +185,7 @@ class Gateway : public ::testing::Test {
   core::redis_client redis;
   queue::engine engine;
   agents::accounts accounts;
+  gateway::archive_service archive;
   gateway::server server;
   std::uint16_t port = 0;
 };

@@ -82,6 +82,25 @@ struct routing_config {
 struct stats_config {
   int service_level_seconds = 15;
   int short_abandon_seconds = 5;
+  /// Staffing advice: the share answered within service_level_seconds to aim for, in percent.
+  int target_service_level_percent = 80;
+  /// Staffing advice: the answer rate (接通率) to aim for, in percent.
+  int target_answer_rate_percent = 90;
+};
+
+struct archive_config {
+  /// Empty: SQLite at <data_dir>/archive.db. "postgresql://user@host:port/db" for several nodes
+  /// (the environment variable HOTLINE_ARCHIVE_URL, when set, overrides it: keep passwords out of files).
+  std::string url;
+  /// Hours a finished, archived session stays in Redis (for late ratings and the caller's view).
+  int retention_hours = 168;
+  /// Events per archive transaction.
+  int batch_size = 500;
+  /// How often an idle archiver looks for new events.
+  int poll_interval_ms = 200;
+  /// The archiver's lease in Redis: one node archives, the others take over within this.
+  int lease_seconds = 10;
+  int trim_interval_seconds = 60;
 };
 
 struct accounts_config {
@@ -96,6 +115,7 @@ struct config {
   centre_config centre;
   routing_config routing;
   stats_config stats;
+  archive_config archive;
   accounts_config accounts;
   std::string log_level = "info";
 };

@@ -1,11 +1,13 @@
 #pragma once
-// The gateway: the HTTP/WebSocket listener, the pub/sub hint dispatcher and the deadline sweeper,
+// The gateway: the HTTP/WebSocket listener, the pub/sub hint dispatcher, the deadline sweeper and
+// the archiver,
 // over the module APIs it is given. Heavy Beast headers stay in src/.
 
 #include <hotline/agents/accounts.hpp>
 #include <hotline/core/config.hpp>
 #include <hotline/core/redis_client.hpp>
 #include <hotline/core/redis_subscriber.hpp>
+#include <hotline/gateway/archive_service.hpp>
 #include <hotline/queue/engine.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -18,7 +20,7 @@ class server {
  public:
   /// `redis_options` are for the gateway's own pub/sub connection.
   server(boost::asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
-         core::redis_client& redis, queue::engine& queue, agents::accounts& accounts);
+         core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive);
   ~server();
 
   /// Binds the listener and starts serving; returns the bound port (useful with port 0).

@@ -11,6 +11,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/system/result.hpp>
 
+#include <chrono>
+#include <functional>
 #include <map>
 
 namespace hotline::queue {
@@ -84,6 +86,35 @@ class engine {
   /// The raw counters of one day ("metric|channel|category" → value), for the stats module.
   boost::asio::awaitable<result<std::map<std::string, std::int64_t>>> day_counters(const std::string& day);
 
+  // The archive feed (queue/src/archive_feed.cpp): the events stream read through a consumer group,
+  // turned into the rows the archive writes.
+
+  /// Takes or renews the archiver's lease for `node`; true while this node is the one archiving.
+  boost::asio::awaitable<result<bool>> hold_archive_lease(const std::string& node, std::chrono::milliseconds ttl);
+  /// The next events to archive: first any delivered but unacknowledged (a crashed archiver's
+  /// batch), then new ones; with the finished sessions, tickets and status changes they touch.
+  boost::asio::awaitable<result<archive_read>> read_for_archive(const std::string& consumer, int count);
+  /// After the archive committed the batch: acknowledges its events and remembers what may be trimmed.
+  boost::asio::awaitable<result<void>> archived(const archive_read& batch);
+  /// Drops sessions and tickets archived and finished before `cutoff_ms`, and acknowledged events
+  /// older than it; at most `limit` keys per call.
+  boost::asio::awaitable<result<trim_result>> trim_archived(std::int64_t cutoff_ms, int limit);
+  /// The rows of everything the archiver has not acknowledged yet (its backlog): reports add them
+  /// to the archive's, so a report is exact the moment a session finishes.
+  boost::asio::awaitable<result<archive_read>> unarchived();
+  /// Every live (unfinished) session as an archive row, for reports that include today.
+  boost::asio::awaitable<result<std::vector<v1::ArchivedSession>>> live_records();
+  /// The raw counters of every day that has any, for rebuild.
+  boost::asio::awaitable<result<std::vector<std::string>>> counter_days();
+  /// Replaces one day's counters (rebuild --write).
+  boost::asio::awaitable<result<void>> replace_day_counters(const std::string& day,
+                                                            const std::map<std::string, std::int64_t>& counters);
+  /// When the earliest deadline (offer, wrap-up, grace, wait stage) falls due; nothing when none.
+  boost::asio::awaitable<result<std::optional<std::int64_t>>> next_deadline_ms();
+  /// Scripts take their time from this clock instead of Redis TIME: for simulations and tests
+  /// that book months of traffic in seconds.
+  void set_clock(std::function<std::int64_t()> clock) { clock_ = std::move(clock); }
+
   /// Seconds a caller at `position` can expect to wait, from the lawyers on duty for the skill.
   int estimated_wait_seconds(const session_view& session) const;
 
@@ -104,13 +135,17 @@ class engine {
   boost::asio::awaitable<result<core::redis_value>> view(const std::string& script, std::vector<std::string> keys,
                                                          std::vector<std::string> args = {});
   /// The skills of a list are "category:language" with both in the catalog.
+  /// The finished sessions, tickets and status changes a run of events touches.
+  boost::asio::awaitable<result<archive_read>> rows_for(const core::redis_value& entries);
   result<void> check_skills(const std::vector<std::string>& skills) const;
 
   core::redis_client& redis_;
   const core::config& config_;
   std::string prefix_;  ///< "{centre}:"
   std::string notify_channel_;
-  std::vector<std::string> settings_;  ///< ARGV[1..15] of every script
+  std::vector<std::string> settings_;    ///< ARGV[1..15] of every script
+  std::function<std::int64_t()> clock_;  ///< ARGV[16]; empty: Redis TIME
+  bool archive_group_ready_ = false;
   std::map<std::string, core::lua_script, std::less<>> scripts_;
 };
 

@@ -121,6 +121,22 @@ struct queue_snapshot {
   std::vector<agent_view> agents;
 };
 
+/// Events read for the archive, and the rows they lead to.
+struct archive_read {
+  std::vector<std::string> event_ids;         ///< acknowledged once the rows are committed
+  std::vector<v1::ArchivedSession> sessions;  ///< finished sessions the events touched
+  std::vector<v1::ArchivedTicket> tickets;
+  std::vector<v1::ArchivedStatusChange> status_changes;
+  /// "session:<id>" / "ticket:<id>" → when it finished: trim drops it once that is old enough.
+  std::vector<std::pair<std::string, std::int64_t>> finished;
+  bool empty() const { return event_ids.empty(); }
+};
+
+struct trim_result {
+  int keys = 0;
+  std::int64_t events = 0;
+};
+
 struct work_order {
   std::string session_id;
   v1::WorkOrderType type = v1::CONSULTATION;

@@ -20,9 +20,16 @@ enum class errc {
   balance_violation = 1,  ///< the counters do not add up: the report is refused, not footnoted
   bad_period,
   bad_group_by,
+  archive_unavailable,  ///< the SQL archive failed; the detail says how
 };
 
 const boost::system::error_category& stats_category() noexcept;
+
+/// A refused report: the error, and for a balance violation the row and the numbers that disagree.
+struct report_failure {
+  boost::system::error_code code;
+  std::string detail;
+};
 inline boost::system::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), stats_category()}; }
 
 /// A period (day, ISO week, month, quarter, year) or a dimension of the sessions.
@@ -46,8 +53,13 @@ struct report_request {
   int short_abandon_seconds = 5;
 };
 
-/// The written definition of every figure; the report carries them.
-const std::vector<std::pair<std::string, std::string>>& metric_definitions();
+/// The written definition of every figure and the base it is taken over; the report carries them.
+const std::vector<v1::MetricDefinition>& metric_definitions();
+
+/// Sets a row's rates from its counts (absent when the base is zero), as docs/metrics.md defines.
+void set_rates(v1::SummaryRow& row, std::int64_t wait_ms, std::int64_t handle_ms, std::int64_t longest_wait_ms);
+/// The balance identities of one row; empty when they hold, else which fails with its numbers.
+std::string balance_violation(const v1::SummaryRow& row);
 
 /// Sums the counters into rows (one per group, sorted by key) and a total, computes every rate,
 /// and checks the identities of every row and the total; a violation is errc::balance_violation.

@@ -1,0 +1,17 @@
+# Writes a C++ source holding each migration (stats/sql/NNNN_name.sql) as a string literal, in order.
+# Run as: cmake -DOUTPUT=… -DFILES="0001_a.sql|0002_b.sql" -P embed_sql.cmake
+string(REPLACE "|" ";" FILES "${FILES}")
+list(SORT FILES)
+set(out "// Generated from stats/sql/*.sql by cmake/embed_sql.cmake. Do not edit.\n")
+string(APPEND out "#include <hotline/stats/archive.hpp>\n\nnamespace hotline::stats {\n\n")
+string(APPEND out "const std::vector<migration>& migrations() {\n  static const std::vector<migration> all{\n")
+foreach(path IN LISTS FILES)
+  get_filename_component(name "${path}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")
+  file(READ "${path}" body)
+  string(APPEND out "    {${version}, \"${name}\", R\"sql(${body})sql\"},\n")
+endforeach()
+string(APPEND out "  };\n  return all;\n}\n\n}  // namespace hotline::stats\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,71 @@
+// Wallboard pushes: each hint re-reads the board (refreshes coalesce while one runs) and sends it
+// when anything on it changed.
+#include "wallboard_session.hpp"
+
+#include "reports.hpp"
+
+#include <hotline/core/log.hpp>
+
+namespace hotline::gateway {
+
+namespace asio = boost::asio;
+
+wallboard_session::wallboard_session(websocket_stream stream, gateway_context& context, std::string log_id,
+                                     std::string token)
+    : ws_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
+
+std::unique_ptr<google::protobuf::Message> wallboard_session::new_server_frame() const {
+  return std::make_unique<v1::WallboardServerFrame>();
+}
+
+void wallboard_session::fill_error(google::protobuf::Message& frame, const std::string&, v1::ErrorCode code,
+                                   const std::string& message) {
+  auto& f = static_cast<v1::WallboardServerFrame&>(frame);
+  f.mutable_error()->set_code(code);
+  f.mutable_error()->set_message(message);
+}
+
+asio::awaitable<void> wallboard_session::on_open() {
+  auto who = co_await context_.accounts.authenticate(token_);
+  if (!who) {
+    send_error("", who.error());
+    close();
+    co_return;
+  }
+  if (who->role != v1::SUPERVISOR && who->role != v1::ADMIN) {
+    send_error("", v1::FORBIDDEN, "the wallboard is for supervisors and admins");
+    close();
+    co_return;
+  }
+  authorized_ = true;
+  context_.connections.add(registry::role::wallboard, who->username, "", shared_from_this());
+  refresh();
+}
+
+asio::awaitable<void> wallboard_session::on_frame(std::string_view, frame_encoding) {
+  // The wallboard only listens; any frame asks for a fresh board.
+  if (authorized_) refresh();
+  co_return;
+}
+
+asio::awaitable<void> wallboard_session::on_refresh() {
+  if (!authorized_) co_return;
+  auto board = co_await wallboard(context_.queue, context_.config);
+  if (!board) {
+    send_error("", board.error());
+    co_return;
+  }
+  auto compare = *board;
+  compare.set_at_ms(0);
+  compare.set_longest_wait_seconds(0);
+  auto key = compare.SerializeAsString();
+  if (key == last_sent_) co_return;
+  last_sent_ = std::move(key);
+  v1::WallboardServerFrame frame;
+  *frame.mutable_wallboard() = std::move(*board);
+  send(frame);
+}
+
+asio::awaitable<void> wallboard_session::on_closed() { co_return; }
+
+}  // namespace hotline::gateway

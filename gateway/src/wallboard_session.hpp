@@ -1,0 +1,27 @@
+#pragma once
+// A supervisor's wallboard WebSocket (/ws/wallboard?token=…): the live queue, the lawyers by
+// status and today's figures, pushed on every change of a session, lawyer or queue.
+
+#include "ws_session.hpp"
+
+namespace hotline::gateway {
+
+class wallboard_session final : public ws_session {
+ public:
+  wallboard_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token);
+
+ private:
+  boost::asio::awaitable<void> on_open() override;
+  boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
+  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_closed() override;
+  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                  const std::string& message) override;
+  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
+
+  std::string token_;
+  bool authorized_ = false;
+  std::string last_sent_;  ///< the last wallboard without its timestamp: unchanged boards are not resent
+};
+
+}  // namespace hotline::gateway
