@@ -1,8 +1,11 @@
-// The manager's dashboard: today's (or a chosen period's) figures from the summary report,
-// refreshed every 5 seconds, a per-category table and a CSV download; and the live queue
-// and lawyers (GET /api/v1/queue, every 2 seconds), where a waiting caller can be made urgent.
+// The manager's dashboard: the live wallboard (pushed over /ws/wallboard); today's (or a chosen
+// period's) figures from the summary report, refreshed every 5 seconds, a per-category table and a
+// CSV download; the live queue and lawyers (GET /api/v1/queue, every 2 seconds), where a waiting
+// caller can be made urgent; and the history of a period: charts drawn with Chart.js
+// (web/vendor/chart.umd.js, the global `Chart`) from the summary report, the staffing advice, the
+// summary CSV and the annual disclosure downloads.
 import {
-  AGENT_STATUS_LABELS, OVERFLOW_REASON_LABELS, PRIORITY_LABELS, SESSION_STATE_LABELS,
+  AGENT_STATUS_LABELS, JsonSocket, OVERFLOW_REASON_LABELS, PRIORITY_LABELS, SESSION_STATE_LABELS,
   api, authStore, banner, el, formatClock, formatCount, formatDuration, formatPercent, loadCatalog, loginForm, nameOf,
   request, show, statusReasonText, statusSetByRouting, toNumber,
 } from './common.js';
@@ -11,6 +14,31 @@ const $ = (id) => document.getElementById(id);
 const auth = authStore('hotline.dashboard.auth');
 const REFRESH_MS = 5000;
 const QUEUE_REFRESH_MS = 2000;
+const HISTORY_DAYS = 30;           // the history's default period: the last 30 days, today included
+const WALL_RETRY_AFTER_FAIL_MS = 30000;
+
+// Wallboard.lawyersByStatus keys in display order; BUSY is an AVAILABLE lawyer with sessions.
+const WALL_STATUSES = [
+  ['AVAILABLE', '空闲'],
+  ['BUSY', '接待中'],
+  ['AWAY', '离开'],
+  ['OFFLINE', '离线'],
+];
+
+const WALL_CONN_TEXT = {
+  connecting: '正在连接实时数据…',
+  open: '实时推送',
+  reconnecting: '实时推送中断，正在重新连接…',
+  failed: '无法连接实时数据，稍后自动重试',
+  closed: '',
+};
+
+const CHART_COLORS = {
+  bar: 'rgba(11, 92, 173, 0.75)',    // --blue
+  line: '#1a7f37',                   // --green
+  satisfaction: 'rgba(26, 127, 55, 0.75)',
+  category: 'rgba(181, 71, 8, 0.75)', // --amber
+};
 
 const DEFINITION_LABELS = {
   offered: '呼入量',
@@ -72,6 +100,48 @@ const ui = {
   agentsCount: $('agents-count'),
   agentRows: $('agent-rows'),
   agentsEmpty: $('agents-empty'),
+  wall: {
+    section: $('wallboard'),
+    status: $('wall-status'),
+    error: banner($('wall-error')),
+    waiting: $('wall-waiting'),
+    longest: $('wall-longest'),
+    lawyers: $('wall-lawyers'),
+    answerRate: $('wall-answer-rate'),
+    answered: $('wall-answered'),
+    serviceLevel: $('wall-service-level'),
+    serviceNote: $('wall-service-note'),
+    updated: $('wall-updated'),
+  },
+  hist: {
+    section: $('history'),
+    status: $('history-status'),
+    error: banner($('history-error')),
+    form: $('history-form'),
+    from: $('hist-from'),
+    to: $('hist-to'),
+    last30: $('hist-last30'),
+    csvForm: $('csv-form'),
+    csvGroup: $('csv-group'),
+    csvBtn: $('summary-csv'),
+    canvas: {
+      daily: $('chart-daily'),
+      monthly: $('chart-monthly'),
+      hourly: $('chart-hourly'),
+      category: $('chart-category'),
+    },
+  },
+  staffing: {
+    period: $('staffing-period'),
+    advice: $('staffing-advice'),
+    targets: $('staffing-targets'),
+    rows: $('staffing-rows'),
+  },
+  disclosure: {
+    form: $('disclosure-form'),
+    year: $('disclosure-year'),
+    buttons: [$('disclosure-md'), $('disclosure-html'), $('disclosure-json')],
+  },
 };
 
 const S = {
@@ -85,6 +155,14 @@ const S = {
   queue: null,              // the last QueueSnapshot
   clockOffsetMs: 0,         // server clock (takenAtMs) minus this page's clock
   urgentBusy: new Set(),    // sessionIds whose 设为紧急 is in flight
+  wallSocket: null,         // the JsonSocket of /ws/wallboard
+  wallRetry: null,          // the timer of a fresh connect after the socket gave up
+  board: null,              // the last Wallboard pushed
+  boardReceivedMs: 0,       // this page's clock when it arrived
+  wallFrames: 0,            // wallboard frames received since login
+  hist: { from: '', to: '' },
+  histSeq: 0,               // the latest history load; older answers are dropped
+  charts: {},               // Chart.js instances by name
 };
 
 // ---- login ----
@@ -114,6 +192,9 @@ function enterDashboard() {
   refreshQueue();
   clearInterval(S.queueTimer);
   S.queueTimer = setInterval(refreshQueue, QUEUE_REFRESH_MS);
+  connectWallboard();
+  if (!S.hist.from || !S.hist.to) setLast30Days();
+  loadHistory();
 }
 
 function logout(message) {
@@ -124,6 +205,8 @@ function logout(message) {
   S.queue = null;
   ui.waitingRows.replaceChildren();
   ui.agentRows.replaceChildren();
+  closeWallboard();
+  S.histSeq += 1;
   S.auth = null;
   show(ui.dashSection, false);
   show(ui.userBox, false);
@@ -338,17 +421,18 @@ async function makeUrgent(sessionId) {
   }
 }
 
-async function downloadCsv() {
+// Fetches path with the bearer token (never in the URL) and saves the answer as a file, named as
+// the server's Content-Disposition says or else fallbackName. Errors go to errorBanner.
+async function downloadWithToken(path, fallbackName, { button, errorBanner, what }) {
   if (!S.auth) return;
-  ui.error.clear();
-  ui.csvBtn.disabled = true;
+  errorBanner.clear();
+  if (button) button.disabled = true;
   try {
-    const res = await request(reportPath({ format: 'csv', groupBy: 'category' }), { token: S.auth.token });
+    const res = await request(path, { token: S.auth.token });
     const blob = await res.blob();
     const disposition = res.headers.get('Content-Disposition') || '';
     const m = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-    const name = m ? decodeURIComponent(m[1])
-      : `12348-summary-${S.range.from || 'today'}-${S.range.to || 'today'}-category.csv`;
+    const name = m ? decodeURIComponent(m[1]) : fallbackName;
     const url = URL.createObjectURL(blob);
     const a = el('a', { href: url, download: name, hidden: true });
     document.body.append(a);
@@ -356,10 +440,353 @@ async function downloadCsv() {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   } catch (err) {
-    if (!handleAuthError(err)) ui.error.error(`CSV 下载失败：${err.message}`);
+    if (!handleAuthError(err)) errorBanner.error(`${what}下载失败：${err.message}`);
   } finally {
-    ui.csvBtn.disabled = false;
+    if (button) button.disabled = false;
   }
+}
+
+function downloadCsv() {
+  return downloadWithToken(reportPath({ format: 'csv', groupBy: 'category' }),
+    `12348-summary-${S.range.from || 'today'}-${S.range.to || 'today'}-category.csv`,
+    { button: ui.csvBtn, errorBanner: ui.error, what: 'CSV ' });
+}
+
+// ---- the wallboard: pushed over /ws/wallboard on every change, never polled ----
+
+function connectWallboard() {
+  closeWallboard();
+  if (!S.auth) return;
+  S.wallFrames = 0;
+  // A browser cannot set headers on a WebSocket: the API takes the token as a query parameter.
+  const sock = new JsonSocket(`/ws/wallboard?token=${encodeURIComponent(S.auth.token)}`, {
+    onFrame: (frame) => {
+      if (sock === S.wallSocket) onWallboardFrame(frame);
+    },
+    onStatus: (status) => {
+      if (sock !== S.wallSocket) return;
+      ui.wall.status.textContent = WALL_CONN_TEXT[status] ?? '';
+      ui.wall.status.dataset.status = status;
+      ui.wall.section.dataset.conn = status;
+      // JsonSocket backs off up to 10 s and gives up after 8 attempts; keep trying, slowly.
+      if (status === 'failed') {
+        clearTimeout(S.wallRetry);
+        S.wallRetry = setTimeout(connectWallboard, WALL_RETRY_AFTER_FAIL_MS);
+      }
+    },
+  });
+  S.wallSocket = sock;
+  sock.connect();
+}
+
+function closeWallboard() {
+  clearTimeout(S.wallRetry);
+  S.wallRetry = null;
+  const sock = S.wallSocket;
+  S.wallSocket = null;
+  if (sock) sock.close();
+  S.board = null;
+}
+
+function onWallboardFrame(frame) {
+  if (frame.error) {
+    const { code, message } = frame.error;
+    // The server closes after a refused token; reconnecting would only be refused again.
+    if (handleAuthError({ code, message: message || code })) return;
+    ui.wall.error.error(`实时数据出错：${message || code}`);
+    return;
+  }
+  if (!frame.wallboard) return;
+  S.board = frame.wallboard;
+  S.boardReceivedMs = Date.now();
+  S.wallFrames += 1;
+  ui.wall.section.dataset.frames = String(S.wallFrames);
+  ui.wall.error.clear();
+  renderWallboard();
+}
+
+// The longest wait as of now: the pushed value (as of the board's atMs) ticks on by the time since
+// the frame arrived, which keeps a skewed browser clock out of it. Pushes come only when something
+// on the board changes, so between them the page counts.
+function longestWaitNow(board) {
+  if (!toNumber(board.waiting)) return null;
+  return toNumber(board.longestWaitSeconds) + Math.max(0, Date.now() - S.boardReceivedMs) / 1000;
+}
+
+function renderWallboard() {
+  const b = S.board;
+  if (!b) return;
+  const waiting = toNumber(b.waiting);
+  ui.wall.waiting.textContent = String(waiting);
+  ui.wall.waiting.dataset.value = String(waiting);
+  tickWallboard();
+
+  const byStatus = b.lawyersByStatus || {};
+  const known = WALL_STATUSES.map(([k]) => k);
+  const extra = Object.keys(byStatus).filter((k) => !known.includes(k)).map((k) => [k, AGENT_STATUS_LABELS[k] || k]);
+  ui.wall.lawyers.replaceChildren(...[...WALL_STATUSES, ...extra].map(([status, label]) => el('li',
+    { dataset: { status, testid: 'wall-lawyer-status' } },
+    el('span', {}, label), el('strong', {}, String(toNumber(byStatus[status]))))));
+
+  const t = b.today || {};
+  ui.wall.answerRate.textContent = formatPercent(t.answerRate);
+  ui.wall.answered.textContent = `今日呼入 ${formatCount(t.offered ?? 0)} · 接通 ${formatCount(t.answered ?? 0)}`;
+  ui.wall.serviceLevel.textContent = formatPercent(t.serviceLevel);
+  ui.wall.serviceNote.textContent = `${formatCount(t.answeredWithinServiceLevel ?? 0)} 人次及时接通`;
+  ui.wall.updated.textContent = `数据时间 ${formatClock(b.atMs)}（有变化时由服务器推送）`;
+}
+
+function tickWallboard() {
+  if (!S.board) return;
+  const longest = longestWaitNow(S.board);
+  ui.wall.longest.textContent = longest === null ? '—' : formatDuration(longest);
+}
+
+// ---- history: charts, staffing advice, downloads ----
+
+function localDay(date) {
+  const pad = (x) => String(x).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function setLast30Days() {
+  const to = new Date();
+  const from = new Date(to.getFullYear(), to.getMonth(), to.getDate() - (HISTORY_DAYS - 1));
+  ui.hist.from.value = localDay(from);
+  ui.hist.to.value = localDay(to);
+  S.hist = { from: ui.hist.from.value, to: ui.hist.to.value };
+}
+
+function histQuery(params) {
+  return new URLSearchParams({ from: S.hist.from, to: S.hist.to, ...params }).toString();
+}
+
+const summaryOf = (groupBy) => `/api/v1/reports/summary?${histQuery({ groupBy, format: 'json' })}`;
+
+// A rate (0..1, absent when its base is zero) as a percentage for a chart; null leaves a gap.
+const percentOrNull = (v) => (v === undefined || v === null ? null : Number(v) * 100);
+const rowsOf = (r) => (Array.isArray(r.rows) ? r.rows : []);
+
+function percentTooltip(ctx) {
+  const v = ctx.raw;
+  return `${ctx.dataset.label}：${v === null || v === undefined ? '—（无分母）' : `${v.toFixed(1)}%`}`;
+}
+
+function drawChart(name, config) {
+  if (S.charts[name]) S.charts[name].destroy();
+  S.charts[name] = new window.Chart(ui.hist.canvas[name], config);
+  ui.hist.canvas[name].dataset.drawn = `${S.hist.from}..${S.hist.to}`;
+}
+
+function baseOptions() {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    interaction: { mode: 'index', intersect: false },
+    plugins: { legend: { position: 'bottom' } },
+  };
+}
+
+function drawDaily(report) {
+  const rows = rowsOf(report);
+  drawChart('daily', {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.key),
+      datasets: [
+        {
+          type: 'bar', label: '呼入量', data: rows.map((r) => toNumber(r.offered)),
+          backgroundColor: CHART_COLORS.bar, yAxisID: 'y', order: 2,
+        },
+        {
+          type: 'line', label: '接通率', data: rows.map((r) => percentOrNull(r.answerRate)),
+          borderColor: CHART_COLORS.line, backgroundColor: CHART_COLORS.line, yAxisID: 'rate', order: 1,
+          tension: 0.2, pointRadius: 3, spanGaps: false,
+        },
+      ],
+    },
+    options: {
+      ...baseOptions(),
+      scales: {
+        x: { ticks: { callback(value) { return String(this.getLabelForValue(value)).slice(5); } } },
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: '呼入量（人次）' } },
+        rate: {
+          position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false },
+          ticks: { callback: (v) => `${v}%` }, title: { display: true, text: '接通率' },
+        },
+      },
+      plugins: {
+        legend: { position: 'bottom', reverse: true }, // the line is drawn over the bars (order 1) but listed second
+        tooltip: {
+          reverse: true,
+          callbacks: {
+            label: (ctx) => (ctx.dataset.yAxisID === 'rate' ? percentTooltip(ctx)
+              : `${ctx.dataset.label}：${formatCount(ctx.parsed.y)} 人次`),
+          },
+        },
+      },
+    },
+  });
+}
+
+function monthLabel(key) {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(key));
+  return m ? `${m[1]}年${Number(m[2])}月` : String(key);
+}
+
+function drawMonthly(report) {
+  const rows = rowsOf(report);
+  drawChart('monthly', {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.key),
+      datasets: [{
+        label: '满意率', data: rows.map((r) => percentOrNull(r.satisfaction)),
+        backgroundColor: CHART_COLORS.satisfaction, maxBarThickness: 80,
+      }],
+    },
+    options: {
+      ...baseOptions(),
+      scales: {
+        x: { ticks: { callback(value) { return monthLabel(this.getLabelForValue(value)); } } },
+        y: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: (items) => monthLabel(items[0].label),
+            label: percentTooltip,
+            afterLabel: (ctx) => `参与评价 ${formatCount(rows[ctx.dataIndex].rated)} 人次`,
+          },
+        },
+      },
+    },
+  });
+}
+
+function drawHourly(report) {
+  const rows = rowsOf(report);
+  drawChart('hourly', {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => `${r.key}:00`),
+      datasets: [{ label: '呼入量', data: rows.map((r) => toNumber(r.offered)), backgroundColor: CHART_COLORS.bar }],
+    },
+    options: {
+      ...baseOptions(),
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: '人次（期间合计）' } } },
+      plugins: { legend: { display: false } },
+    },
+  });
+}
+
+function drawCategories(report) {
+  // Largest first; the labels are the catalog's names.
+  const rows = [...rowsOf(report)].sort((a, b) => toNumber(b.offered) - toNumber(a.offered));
+  drawChart('category', {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => nameOf(S.catalog.categories, r.key)),
+      datasets: [{ label: '呼入量', data: rows.map((r) => toNumber(r.offered)), backgroundColor: CHART_COLORS.category }],
+    },
+    options: {
+      ...baseOptions(),
+      indexAxis: 'y',
+      interaction: { mode: 'index', axis: 'y', intersect: false },
+      scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      plugins: { legend: { display: false } },
+    },
+  });
+  ui.hist.canvas.category.dataset.keys = rows.map((r) => r.key).join(',');
+}
+
+const pad2 = (n) => String(n).padStart(2, '0');
+
+function renderStaffing(r) {
+  const hours = Array.isArray(r.hours) ? r.hours : [];
+  ui.staffing.period.textContent = `按 ${r.from || S.hist.from} 至 ${r.to || S.hist.to} 的来电测算`;
+  ui.staffing.advice.textContent = r.advice || '';
+  const targets = [];
+  if (r.targetAnswerRate !== undefined) targets.push(`接通率 ${formatPercent(r.targetAnswerRate)}`);
+  if (r.targetServiceLevel !== undefined) {
+    targets.push(`${r.serviceLevelSeconds || '—'} 秒内接通 ${formatPercent(r.targetServiceLevel)}`);
+  }
+  ui.staffing.targets.textContent = targets.length
+    ? `目标：${targets.join('、')}。Erlang C 不计放弃，Erlang A 按实测的等待耐心计算；平均在岗为期间内该时段签入律师的日均人数。` : '';
+  ui.staffing.rows.replaceChildren(...hours.map((h) => {
+    const hour = toNumber(h.hour);
+    const shortfall = toNumber(h.shortfall);
+    return el('tr', { dataset: { hour: String(hour), testid: 'staffing-row' } },
+      el('th', { scope: 'row', dataset: { col: 'hour' } }, `${pad2(hour)}:00–${pad2(hour + 1)}:00`),
+      el('td', { class: 'num', dataset: { col: 'arrivals' } }, toNumber(h.arrivalsPerHour).toFixed(2)),
+      el('td', { class: 'num', dataset: { col: 'handle' } },
+        h.averageHandleSeconds === undefined ? '—' : formatDuration(toNumber(h.averageHandleSeconds))),
+      el('td', { class: 'num', dataset: { col: 'erlangC' } }, String(toNumber(h.neededErlangC))),
+      el('td', { class: 'num', dataset: { col: 'erlangA' } }, String(toNumber(h.neededErlangA))),
+      el('td', { class: 'num', dataset: { col: 'onDuty' } }, toNumber(h.onDuty).toFixed(1)),
+      el('td', { class: shortfall > 0 ? 'num shortfall' : 'num', dataset: { col: 'shortfall' } }, String(shortfall)));
+  }));
+}
+
+async function loadHistory() {
+  if (!S.auth || !S.hist.from || !S.hist.to) return;
+  S.histSeq += 1;
+  const seq = S.histSeq;
+  const token = S.auth.token;
+  ui.hist.error.clear();
+  ui.hist.section.dataset.state = 'loading';
+  ui.hist.status.textContent = '正在加载…';
+  try {
+    const [daily, monthly, hourly, byCategory, staffing] = await Promise.all([
+      api(summaryOf('day'), { token }),
+      api(summaryOf('month'), { token }),
+      api(summaryOf('hour'), { token }),
+      api(summaryOf('category'), { token }),
+      api(`/api/v1/reports/staffing?${histQuery({})}`, { token }),
+      loadCatalog().then((c) => { S.catalog = c; }).catch(() => {}), // the codes stand in for names
+    ]);
+    if (seq !== S.histSeq || !S.auth) return;
+    renderStaffing(staffing);
+    if (typeof window.Chart !== 'function') {
+      throw new Error('图表组件（vendor/chart.umd.js）未能加载');
+    }
+    drawDaily(daily);
+    drawMonthly(monthly);
+    drawHourly(hourly);
+    drawCategories(byCategory);
+    const total = daily.total || {};
+    ui.hist.status.textContent = `${daily.from || S.hist.from} 至 ${daily.to || S.hist.to}：呼入 ${formatCount(total.offered)}，`
+      + `接通率 ${formatPercent(total.answerRate)}，满意率 ${formatPercent(total.satisfaction)}`;
+    ui.hist.section.dataset.loaded = `${S.hist.from}..${S.hist.to}`;
+    ui.hist.section.dataset.state = 'ready';
+  } catch (err) {
+    if (seq !== S.histSeq) return;
+    ui.hist.section.dataset.state = 'error';
+    if (handleAuthError(err)) return;
+    ui.hist.error.error(`历史报表加载失败：${err.message}`);
+    ui.hist.status.textContent = '';
+  }
+}
+
+function downloadSummaryCsv() {
+  const groupBy = ui.hist.csvGroup.value || 'day';
+  return downloadWithToken(`/api/v1/reports/summary?${histQuery({ groupBy, format: 'csv' })}`,
+    `summary-${S.hist.from}-${S.hist.to}.csv`,
+    { button: ui.hist.csvBtn, errorBanner: ui.hist.error, what: 'CSV ' });
+}
+
+function downloadDisclosure(button) {
+  const format = button.dataset.format;
+  const year = String(ui.disclosure.year.value || '').trim();
+  if (!/^\d{4}$/.test(year)) {
+    ui.hist.error.error('请填写四位数的年度，例如 2026。');
+    return undefined;
+  }
+  const ext = { md: 'md', html: 'html', json: 'json' }[format];
+  return downloadWithToken(`/api/v1/reports/disclosure?${new URLSearchParams({ year, format })}`,
+    `disclosure-${year}.${ext}`, { button, errorBanner: ui.hist.error, what: '年度信息公开' });
 }
 
 // ---- start-up ----
@@ -367,6 +794,37 @@ async function downloadCsv() {
 function init() {
   ui.logoutBtn.addEventListener('click', () => logout(''));
   ui.csvBtn.addEventListener('click', downloadCsv);
+  if (window.Chart) {
+    window.Chart.defaults.font.family = getComputedStyle(document.documentElement).fontFamily;
+    window.Chart.defaults.color = '#1d2733';
+  }
+  setLast30Days();
+  ui.disclosure.year.value = String(new Date().getFullYear());
+  ui.hist.form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const from = ui.hist.from.value;
+    const to = ui.hist.to.value;
+    if (!from || !to) {
+      ui.hist.error.error('请选择开始和结束日期。');
+      return;
+    }
+    if (from > to) {
+      ui.hist.error.error('开始日期不能晚于结束日期。');
+      return;
+    }
+    S.hist = { from, to };
+    loadHistory();
+  });
+  ui.hist.last30.addEventListener('click', () => {
+    setLast30Days();
+    loadHistory();
+  });
+  ui.hist.csvForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    downloadSummaryCsv();
+  });
+  ui.disclosure.form.addEventListener('submit', (ev) => ev.preventDefault());
+  for (const b of ui.disclosure.buttons) b.addEventListener('click', () => downloadDisclosure(b));
   ui.rangeForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     if (ui.from.value && ui.to.value && ui.from.value > ui.to.value) {
@@ -383,6 +841,7 @@ function init() {
     refresh();
   });
   setInterval(tickQueue, 1000);
+  setInterval(tickWallboard, 1000);
   loadCatalog().then((c) => {
     S.catalog = c;
     if (S.auth) {

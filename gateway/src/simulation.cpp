@@ -187,9 +187,13 @@ class simulator {
     ++summary_.actions;
     // Offered a message (nobody on duty, or waited too long), most callers take it.
     if (prefers_message || !s->overflow_reason.empty()) {
-      queue::leave_message_request request{sid, chance(0.5) ? v1::MESSAGE : v1::CALLBACK,
-                                           chance(0.8) ? "138" + std::to_string(10000000 + sequence_ % 9000) : "",
-                                           "咨询问题 " + std::to_string(sequence_ % 40)};
+      // Some callers leave the same message again the same day: the duplicates a message box sees.
+      if (last_contact_.empty() || !chance(0.15)) {
+        last_contact_ = chance(0.8) ? "1380000" + std::to_string(1000 + sequence_ % 9000) : "";
+        last_question_ = "咨询问题 " + std::to_string(sequence_ % 97);
+      }
+      queue::leave_message_request request{sid, chance(0.5) ? v1::MESSAGE : v1::CALLBACK, last_contact_,
+                                           last_question_};
       auto left = co_await queue_.leave_message(request, "");
       if (!left) {
         fail("leave_message", left.error());
@@ -360,6 +364,7 @@ class simulator {
   std::set<std::string> answered_offers_;
   std::set<std::string> transferred_;
   std::uint64_t sequence_ = 0;
+  std::string last_contact_, last_question_;
   simulation_summary summary_;
   std::string failure_;
 };

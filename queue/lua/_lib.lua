@@ -415,7 +415,8 @@ local function close_session(sid, s, now, order)
   redis.call('SREM', P .. 'live', sid)
   count(s, 'handled')
   count(s, 'handle_ms', now - tonumber(s.answered_ms))
-  event('closed', sid, 'agent', s.lawyer, 'type', order.type, 'category', order.category, 'outcome', order.outcome,
+  event('closed', sid, 'agent', s.lawyer, 'order_type', order.type, 'order_category', order.category,
+    'outcome', order.outcome,
     'auto', order.auto, 'state', final)
   notify('s', sid)
   release_lawyer(s.lawyer, sid, s, now)

@@ -577,3 +577,26 @@ export const CALLER_STORE_KEY = 'hotline.caller.session';
 export async function callerSaved(page) {
   return JSON.parse(await page.evaluate((k) => sessionStorage.getItem(k) || 'null', CALLER_STORE_KEY));
 }
+
+// ---- generated history ----
+
+// "YYYY-MM-DD" of the day `offsetDays` from today in the centre's time zone (UTC+8, the e2e config's
+// utc_offset_minutes = 480), whatever the machine's own zone.
+export function centreDay(offsetDays = 0, utcOffsetMinutes = 480) {
+  return new Date(Date.now() + utcOffsetMinutes * 60000 + offsetDays * 86400000).toISOString().slice(0, 10);
+}
+
+// Runs `hotline simulate` against the stack's config, redis and data dir: books simulated traffic
+// for the days from..to through the real queue scripts, then archives it. Resolves with
+// {sessions, output}; throws (with the output) unless it exits 0 and prints "simulated N sessions".
+//   opts: {from, to, perDay = 40, lawyers = 4, seed = 7, timeoutMs = 120000}
+export async function simulate(stack, { from, to, perDay = 40, lawyers = 4, seed = 7, timeoutMs = 120000 } = {}) {
+  if (!from || !to) throw new Error('simulate needs from and to (YYYY-MM-DD)');
+  const args = ['simulate', '--config', stack.configFile, '--redis', `unix:${stack.redisSocket}`,
+    '--data-dir', stack.file('data'), '--from', from, '--to', to,
+    '--per-day', String(perDay), '--lawyers', String(lawyers), '--seed', String(seed)];
+  const output = await runToCompletion('hotline simulate', HOTLINE_BIN, args, { timeoutMs, logFile: stack.file('simulate.log') });
+  const m = /simulated (\d+) sessions/.exec(output);
+  if (!m) throw new Error(`hotline simulate printed no "simulated N sessions" line:\n${tail(output)}`);
+  return { sessions: Number(m[1]), output };
+}
