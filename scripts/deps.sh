@@ -8,8 +8,11 @@ packages=(
   libargon2-dev libssl-dev libtomlplusplus-dev libsqlite3-dev libpq-dev libgtest-dev
   redis-server
 )
+# --test: the browser and PostgreSQL the tests run against; --bench: PostgreSQL for the archive benchmark.
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(nodejs npm chromium fonts-noto-cjk postgresql)
+elif [[ "${1:-}" == "--bench" ]]; then
+  packages+=(postgresql)
 fi
 
 missing=()

@@ -32,7 +32,21 @@ asio::awaitable<T> invoke(std::function<T(stats::archive_store&)> work, stats::a
 }  // namespace
 
 archive_service::archive_service(const core::config& config, std::unique_ptr<stats::archive_store> store)
-    : config_(config), store_(std::move(store)) {}
+    : config_(config), store_(std::move(store)), identity_(store_->identity()) {}
+
+asio::awaitable<stats::archive_result<void>> archive_service::check_identity(queue::engine& queue) {
+  if (identity_checked_) co_return stats::archive_result<void>{};
+  if (!identity_) co_return stats::archive_result<void>(in_place_error, "archive: " + identity_.error());
+  auto recorded = co_await queue.centre_archive(*identity_);
+  if (!recorded) co_return stats::archive_result<void>(in_place_error, "redis: " + recorded.error().message());
+  if (*recorded != *identity_)
+    co_return stats::archive_result<void>(
+        in_place_error, "this node's archive " + describe() + " is not the one this centre's other nodes write (id " +
+                            *recorded + ", this one " + *identity_ +
+                            "): set archive.url to the shared archive (PostgreSQL for several hosts)");
+  identity_checked_ = true;
+  co_return stats::archive_result<void>{};
+}
 
 archive_service::~archive_service() { thread_.join(); }
 
@@ -47,6 +61,8 @@ std::string archive_service::describe() const { return store_->describe(); }
 asio::awaitable<stats::archive_result<archive_pass>> archive_service::archive_batch(queue::engine& queue,
                                                                                     const std::string& node) {
   using pass_result = stats::archive_result<archive_pass>;
+  // A node writing to an archive of its own would acknowledge events the real archive never gets.
+  if (auto same = co_await check_identity(queue); !same) co_return pass_result(in_place_error, same.error());
   auto held = co_await queue.hold_archive_lease(node, std::chrono::seconds(config_.archive.lease_seconds));
   if (!held) co_return pass_result(in_place_error, "redis: " + held.error().message());
   if (!*held) co_return archive_pass{};
@@ -122,6 +138,7 @@ asio::awaitable<stats::archive_result<stats::record_set>> archive_service::recor
   const auto from = core::parse_day(from_day);
   const auto to = core::parse_day(to_day);
   if (!from || !to) co_return records_result(in_place_error, "bad period");
+  if (auto same = co_await check_identity(queue); !same) co_return records_result(in_place_error, same.error());
   // The day before too: callers who arrived then and were still waiting at the first midnight.
   const auto first = core::day_string(*from - 1);
   const auto offset_ms = std::int64_t{config_.centre.utc_offset_minutes} * 60000;

@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
+#include <string_view>
 
 namespace hotline::gateway {
 
@@ -21,6 +23,8 @@ std::optional<std::string> cli_args::option(const std::string& name) const {
 }
 
 bool parse_cli(int argc, char** argv, cli_args& out, std::string& error) {
+  // Options that take no value.
+  static const std::set<std::string> flags{"write"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -29,8 +33,10 @@ bool parse_cli(int argc, char** argv, cli_args& out, std::string& error) {
       const auto eq = arg.find('=');
       if (eq != std::string::npos) {
         out.options[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
-      } else if (i + 1 < argc) {
+      } else if (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
         out.options[arg.substr(2)] = argv[++i];
+      } else if (flags.contains(arg.substr(2))) {
+        out.options[arg.substr(2)] = "1";
       } else {
         error = "option " + arg + " needs a value";
         return false;

@@ -48,6 +48,10 @@ class simulator {
       co_return boost::system::result<simulation_summary, std::string>(boost::system::in_place_error,
                                                                        "the catalog has no categories or languages");
     const auto offset = std::int64_t{config_.centre.utc_offset_minutes} * minute;
+    if (auto marked = co_await queue_.mark_simulation(std::chrono::seconds(30)); !marked)
+      co_return boost::system::result<simulation_summary, std::string>(boost::system::in_place_error,
+                                                                       "redis: " + marked.error().message());
+    auto marked_at = std::chrono::steady_clock::now();
     queue_.set_clock([this] { return now_; });
     make_lawyers();
     for (auto day = *first; day <= *last; ++day) plan_day(day * 24 * hour - offset);
@@ -58,9 +62,14 @@ class simulator {
       now_ = std::max(now_, next.at);
       co_await next.run();
       co_await schedule_sweep();
+      if (std::chrono::steady_clock::now() - marked_at > std::chrono::seconds(10)) {
+        marked_at = std::chrono::steady_clock::now();
+        co_await queue_.mark_simulation(std::chrono::seconds(30));
+      }
     }
     summary_.last_ms = now_;
     queue_.set_clock({});
+    co_await queue_.mark_simulation(std::chrono::milliseconds(0));
     if (!failure_.empty())
       co_return boost::system::result<simulation_summary, std::string>(boost::system::in_place_error, failure_);
     co_return summary_;

@@ -5,6 +5,9 @@
 -- KEYS[1] {c}:deadlines
 -- A[1] the most entries to handle in this call
 -- Returns {handled, n}.
+-- While `hotline simulate` books past traffic ({c}:simulation is set), the deadlines are in
+-- simulated time: only the simulation's own sweeps (with its clock) may act on them.
+if CLOCK == '' and redis.call('EXISTS', P .. 'simulation') == 1 then return {'handled', 0} end
 local limit = tonumber(A[1]) or 100
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)

@@ -123,6 +123,16 @@ v1::ArchivedTicket to_archived_ticket(const fields& f, int utc_offset_minutes) {
 
 }  // namespace
 
+asio::awaitable<result<std::string>> engine::centre_archive(const std::string& archive_id) {
+  std::vector<std::string> claim{"SET", prefix_ + "archive:id", archive_id, "NX"};
+  auto claimed = co_await redis_.exec(std::move(claim));
+  if (!claimed) co_return claimed.error();
+  std::vector<std::string> get{"GET", prefix_ + "archive:id"};
+  auto recorded = co_await redis_.exec(std::move(get));
+  if (!recorded) co_return recorded.error();
+  co_return recorded->text;
+}
+
 asio::awaitable<result<bool>> engine::hold_archive_lease(const std::string& node, std::chrono::milliseconds ttl) {
   std::vector<std::string> keys{prefix_ + "archiver:lease"};
   std::vector<std::string> args{node, std::to_string(ttl.count())};
@@ -325,6 +335,15 @@ asio::awaitable<result<void>> engine::replace_day_counters(const std::string& da
   }
   auto replaced = co_await run("replace_counters", std::move(keys), std::move(args), "");
   if (!replaced) co_return replaced.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::mark_simulation(std::chrono::milliseconds ttl) {
+  std::vector<std::string> command =
+      ttl.count() > 0 ? std::vector<std::string>{"SET", prefix_ + "simulation", "1", "PX", std::to_string(ttl.count())}
+                      : std::vector<std::string>{"DEL", prefix_ + "simulation"};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
   co_return result<void>{};
 }
 

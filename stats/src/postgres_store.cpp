@@ -2,6 +2,7 @@
 // with text parameters, so several gateway nodes can share one archive.
 #include "archive_rows.hpp"
 
+#include <hotline/core/ids.hpp>
 #include <hotline/stats/archive.hpp>
 
 #include <libpq-fe.h>
@@ -183,6 +184,24 @@ class postgres_store final : public archive_store {
       return archive_counts{to_int64(PQgetvalue(result.get(), 0, 0)), to_int64(PQgetvalue(result.get(), 0, 1)),
                             to_int64(PQgetvalue(result.get(), 0, 2))};
     });
+  }
+
+  archive_result<std::string> identity() override {
+    // Value and error are both strings here: every return says which it is.
+    using boost::system::in_place_error;
+    using boost::system::in_place_value;
+    const std::string fresh = core::random_hex(16);
+    const char* params[] = {fresh.c_str()};
+    result_ptr inserted(PQexecParams(
+        conn_.get(), "INSERT INTO archive_identity (singleton, id) VALUES (1, $1) ON CONFLICT (singleton) DO NOTHING",
+        1, nullptr, params, nullptr, nullptr, 0));
+    if (auto ok = expect(inserted.get(), PGRES_COMMAND_OK, "record the archive's id"); !ok)
+      return {in_place_error, ok.error()};
+    result_ptr found(PQexec(conn_.get(), "SELECT id FROM archive_identity WHERE singleton = 1"));
+    if (auto ok = expect(found.get(), PGRES_TUPLES_OK, "read the archive's id"); !ok)
+      return {in_place_error, ok.error()};
+    if (PQntuples(found.get()) != 1) return {in_place_error, "the archive has no id"};
+    return {in_place_value, PQgetvalue(found.get(), 0, 0)};
   }
 
   std::string describe() const override {

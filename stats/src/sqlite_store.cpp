@@ -1,6 +1,7 @@
 // The embedded archive: one SQLite file in WAL mode, statements prepared once and bound.
 #include "archive_rows.hpp"
 
+#include <hotline/core/ids.hpp>
 #include <hotline/stats/archive.hpp>
 
 #include <sqlite3.h>
@@ -99,6 +100,17 @@ class sqlite_store final : public archive_store {
       if (sqlite3_step(count->get()) == SQLITE_ROW) *target = sqlite3_column_int64(count->get(), 0);
     }
     return c;
+  }
+
+  archive_result<std::string> identity() override {
+    auto insert =
+        prepare("INSERT INTO archive_identity (singleton, id) VALUES (1, $1) ON CONFLICT (singleton) DO NOTHING");
+    if (!insert) return {in_place_error, insert.error()};
+    if (auto done = run(insert->get(), {core::random_hex(16)}); !done) return {in_place_error, done.error()};
+    auto select = prepare("SELECT id FROM archive_identity WHERE singleton = 1");
+    if (!select) return {in_place_error, select.error()};
+    if (sqlite3_step(select->get()) != SQLITE_ROW) return {in_place_error, sqlite3_errmsg(db_.get())};
+    return {boost::system::in_place_value, reinterpret_cast<const char*>(sqlite3_column_text(select->get(), 0))};
   }
 
   std::string describe() const override { return "sqlite:" + file_.string(); }

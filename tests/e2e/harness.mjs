@@ -319,6 +319,8 @@ export class Stack {
     fs.mkdirSync(dataDir);
     const serve = new Proc(`hotline serve ${label}`, HOTLINE_BIN, [
       'serve', '--config', this.configFile, '--port', '0', '--redis', `unix:${this.redisSocket}`, '--data-dir', dataDir,
+      // The gateways of one centre share one archive (on one host SQLite can; across hosts PostgreSQL).
+      '--archive', `sqlite:${path.join(this.file('data'), 'archive.db')}`,
     ], { logFile: this.file(`serve-${label}.log`) });
     this.procs.push(serve);
     const m = await serve.waitForOutput(/hotline: listening on (http:\/\/[^\s]+)/, 30000,

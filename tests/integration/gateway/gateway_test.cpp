@@ -3,6 +3,7 @@
 #include "async.hpp"
 #include "redis_server.hpp"
 
+#include <hotline/core/civil_day.hpp>
 #include <hotline/gateway/frame_codec.hpp>
 #include <hotline/gateway/server.hpp>
 
@@ -543,5 +544,83 @@ TEST_F(Gateway, ALawyerTransfersACallerOutToAnotherHotline) {
     EXPECT_EQ(told.session().state(), v1::WRAP_UP);
     auto catalog = co_await request(http::verb::get, "/api/v1/catalog");
     EXPECT_NE(catalog.body.find("\"transferDestinations\":[{\"code\":\"12345\""), std::string::npos) << catalog.body;
+  }());
+}
+
+TEST_F(Gateway, TheWallboardIsPushedOnEveryChangeAndOnlyToSupervisors) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    const auto lawyer = co_await login("lawyer1");
+    ws_client refused(ex);
+    ASSERT_FALSE(co_await refused.connect(port, "/ws/wallboard?token=" + lawyer));
+    auto denied = co_await refused.read_until<v1::WallboardServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(denied.error().code(), v1::FORBIDDEN);
+
+    const auto boss = co_await login("boss");
+    ws_client board(ex);
+    ASSERT_FALSE(co_await board.connect(port, "/ws/wallboard?token=" + boss));
+    auto first = co_await board.read_until<v1::WallboardServerFrame>([](auto& f) { return f.has_wallboard(); });
+    EXPECT_EQ(first.wallboard().waiting(), 0);
+
+    // A caller joins a queue nobody is signed in to: the board comes without being asked.
+    ws_client caller(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"requestId":"w1","start":{"category":"consult.marriage","language":"zh"}})");
+    auto pushed = co_await board.read_until<v1::WallboardServerFrame>(
+        [](auto& f) { return f.has_wallboard() && f.wallboard().waiting() == 1; });
+    EXPECT_EQ(pushed.wallboard().waiting(), 1);
+    EXPECT_EQ(pushed.wallboard().today().offered(), 1);
+    EXPECT_EQ(pushed.wallboard().today().waiting(), 1);
+
+    auto realtime = co_await request(http::verb::get, "/api/v1/stats/realtime", "", boss);
+    EXPECT_EQ(realtime.status, 200u) << realtime.body;
+    EXPECT_NE(realtime.body.find("\"waiting\":1"), std::string::npos) << realtime.body;
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/stats/realtime", "", lawyer)).status, 403u);
+  }());
+}
+
+TEST_F(Gateway, DisclosureStaffingAndGroupedSummariesComeFromTheRecords) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"requestId":"d1","start":{"category":"consult.labour","language":"zh"}})");
+    co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    co_await caller.send(R"({"requestId":"d2","end":{}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::ABANDONED; });
+
+    const auto boss = co_await login("boss");
+    const auto lawyer = co_await login("lawyer1");
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    const auto year = core::day_string(core::local_day_number(now_ms, 480)).substr(0, 4);
+    auto md = co_await request(http::verb::get, "/api/v1/reports/disclosure?year=" + year + "&format=md", "", boss);
+    EXPECT_EQ(md.status, 200u) << md.body;
+    EXPECT_NE(md.body.find("共受理群众来电和网上咨询1人次"), std::string::npos) << md.body;
+    EXPECT_NE(md.body.find("| 劳动争议 | 1 | 0 | 0.0%"), std::string::npos) << md.body;
+    auto html = co_await request(http::verb::get, "/api/v1/reports/disclosure?year=" + year + "&format=html", "", boss);
+    EXPECT_EQ(html.status, 200u);
+    EXPECT_NE(html.content_type.find("text/html"), std::string::npos);
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/reports/disclosure?year=" + year, "", lawyer)).status, 403u);
+    EXPECT_EQ((co_await request(http::verb::get, "/api/v1/reports/disclosure?year=20x6", "", boss)).status, 400u);
+
+    auto staffing = co_await request(http::verb::get, "/api/v1/reports/staffing", "", boss);
+    EXPECT_EQ(staffing.status, 200u) << staffing.body;
+    v1::StaffingReport advice;
+    std::string error;
+    EXPECT_TRUE(gateway::decode_frame(staffing.body, gateway::frame_encoding::json, advice, error)) << error;
+    EXPECT_EQ(advice.hours_size(), 24);
+
+    auto grouped = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=hour,category", "", boss);
+    EXPECT_EQ(grouped.status, 200u) << grouped.body;
+    v1::SummaryReport report;
+    EXPECT_TRUE(gateway::decode_frame(grouped.body, gateway::frame_encoding::json, report, error)) << error;
+    EXPECT_EQ(report.rows_size(), 24 * 2);  // every hour × both categories, empty ones print 0
+    EXPECT_EQ(report.total().abandoned(), 1);
+    auto bad = co_await request(http::verb::get, "/api/v1/reports/summary?groupBy=day,month", "", boss);
+    EXPECT_EQ(bad.status, 400u);
+    EXPECT_NE(bad.body.find("BAD_REQUEST"), std::string::npos);
   }());
 }

@@ -88,7 +88,11 @@ TEST_P(ArchiveStore, MigratesOnceAndRecordsTheVersion) {
   auto again = store->migrate();
   ASSERT_TRUE(again) << again.error();
   EXPECT_EQ(*again, stats::migrations().back().version);
-  EXPECT_EQ(*again, 1);
+  EXPECT_EQ(*again, 2);
+  auto id = store->identity();
+  ASSERT_TRUE(id) << id.error();
+  EXPECT_EQ(id->size(), 32u);
+  EXPECT_EQ(*store->identity(), *id) << "made once, then kept";
   EXPECT_EQ(store->describe().rfind(GetParam() == "postgresql" ? "postgresql://" : "sqlite:", 0), 0u);
 }
 

@@ -15,7 +15,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 using namespace hotline;
 namespace asio = boost::asio;
@@ -338,6 +343,22 @@ TEST_F(History, AnArchiverKilledMidBatchWritesEverySessionExactlyOnce) {
   }());
 }
 
+TEST_F(History, ANodeWithAnArchiveOfItsOwnNeitherArchivesNorReports) {
+  run([]() -> asio::awaitable<void> {
+    const auto elsewhere = state->dir / "elsewhere";
+    auto store = stats::open_archive("", elsewhere);
+    ASSERT_TRUE(store) << store.error();
+    gateway::archive_service stray(state->config, std::move(*store));
+    auto pass = co_await stray.archive_batch(state->engine, "stray-node");
+    ASSERT_FALSE(pass);
+    EXPECT_NE(pass.error().find("is not the one this centre's other nodes write"), std::string::npos) << pass.error();
+    auto records = co_await stray.records(state->engine, "2025-01-01", "2025-01-31");
+    EXPECT_FALSE(records);
+    auto own = co_await state->archive.records(state->engine, "2025-01-01", "2025-01-31");
+    EXPECT_TRUE(own) << own.error();
+  }());
+}
+
 TEST_F(History, TodaysLiveSessionsCountAsIfArchived) {
   run([]() -> asio::awaitable<void> {
     // Real time now: a caller waiting, one answered and still talking, one finished not yet archived.
@@ -465,4 +486,59 @@ TEST_F(History, PostgreSQLHoldingTheSameRowsGivesTheSameReports) {
   EXPECT_EQ(stats::to_markdown(*da), stats::to_markdown(*db));
   EXPECT_GT(da->by_month().total().offered(), 0);
   EXPECT_GT(da->lawyers_on_duty(), 0);
+}
+
+namespace {
+
+// Runs the real `hotline` binary; its exit status and what it printed.
+std::pair<int, std::string> hotline_cli(const std::string& arguments) {
+  std::string output;
+  FILE* pipe = ::popen((std::string(HOTLINE_BIN) + " " + arguments + " 2>&1").c_str(), "r");
+  if (!pipe) return {-1, ""};
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace
+
+TEST_F(History, TheReportCommandRebuildsAndPrintsTheDisclosureSection) {
+  const auto toml = state->dir / "hotline.toml";
+  std::ofstream(toml) << "[centre]\nid = \"" << state->config.centre.id
+                      << "\"\nname = \"厦门市12348公共法律服务热线\"\n[routing]\ncategories = [\n"
+                         "  { code = \"consult.marriage\", name = \"婚姻家庭\" },\n"
+                         "  { code = \"consult.labour\", name = \"劳动争议\" },\n"
+                         "  { code = \"consult.contract\", name = \"合同纠纷\" },\n"
+                         "  { code = \"legal_aid\", name = \"法律援助\" },\n]\n"
+                         "languages = [ { code = \"zh\", name = \"普通话\" }, { code = \"yue\", name = \"粤语\" } ]\n";
+  const std::string common = "--config " + toml.string() + " --redis " + test::shared_redis().address() +
+                             " --archive sqlite:" + (state->dir / "archive.db").string();
+  auto clean = hotline_cli("report rebuild --from 2025-01-01 --to 2025-12-31 " + common);
+  EXPECT_EQ(clean.first, 0) << clean.second;
+  EXPECT_NE(clean.second.find("365 days recounted"), std::string::npos) << clean.second;
+  EXPECT_NE(clean.second.find(": 0 differences on 0 days"), std::string::npos) << clean.second;
+
+  run([]() -> asio::awaitable<void> {
+    std::vector<std::string> tamper{"HINCRBY", "{" + state->config.centre.id + "}:stats:2025-08-08",
+                                    "offered|CHAT|legal_aid", "3"};
+    co_await state->redis.exec(std::move(tamper));
+  }());
+  auto found = hotline_cli("report rebuild --from 2025-08-01 --to 2025-08-31 " + common);
+  EXPECT_EQ(found.first, 1) << found.second;
+  EXPECT_NE(found.second.find("2025-08-08  offered|CHAT|legal_aid  redis "), std::string::npos) << found.second;
+  auto written = hotline_cli("report rebuild --from 2025-08-08 --to 2025-08-08 --write " + common);
+  EXPECT_EQ(written.first, 0) << written.second;
+  auto again = hotline_cli("report rebuild --from 2025-08-01 --to 2025-08-31 " + common);
+  EXPECT_EQ(again.first, 0) << again.second;
+
+  auto disclosure = hotline_cli("report disclosure --year 2025 " + common);
+  EXPECT_EQ(disclosure.first, 0) << disclosure.second;
+  EXPECT_NE(disclosure.second.find("2025年，厦门市12348公共法律服务热线共受理群众来电和网上咨询"), std::string::npos)
+      << disclosure.second;
+  EXPECT_NE(disclosure.second.find("| 12月 |"), std::string::npos);
+  EXPECT_EQ(disclosure.second.find("1380000"), std::string::npos) << "no caller's phone number in a report";
+  auto csv = hotline_cli("report --from 2025-01-01 --to 2025-12-31 --group-by month,channel --format csv " + common);
+  EXPECT_EQ(csv.first, 0) << csv.second;
+  EXPECT_EQ(std::count(csv.second.begin(), csv.second.end(), '\n'), 1 + 12 * 2 + 1);  // header, rows, total
 }

@@ -47,6 +47,9 @@ class archive_service {
                                                                            const std::string& from_day,
                                                                            const std::string& to_day);
   boost::asio::awaitable<stats::archive_result<stats::archive_counts>> counts();
+  /// Whether this node's archive is the one the centre's other nodes write (its id is recorded in
+  /// Redis by the first node): a node with an archive of its own neither archives nor reports.
+  boost::asio::awaitable<stats::archive_result<void>> check_identity(queue::engine& queue);
   std::string describe() const;
 
  private:
@@ -55,6 +58,8 @@ class archive_service {
 
   const core::config& config_;
   std::unique_ptr<stats::archive_store> store_;
+  stats::archive_result<std::string> identity_;
+  bool identity_checked_ = false;
   boost::asio::thread_pool thread_{1};
   std::unique_ptr<boost::asio::steady_timer> timer_;
   bool stopped_ = false;

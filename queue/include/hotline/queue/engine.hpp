@@ -89,6 +89,9 @@ class engine {
   // The archive feed (queue/src/archive_feed.cpp): the events stream read through a consumer group,
   // turned into the rows the archive writes.
 
+  /// Records `archive_id` as the centre's archive unless one is recorded already; returns the
+  /// recorded one, so a node whose archive differs can tell it is not writing where the others do.
+  boost::asio::awaitable<result<std::string>> centre_archive(const std::string& archive_id);
   /// Takes or renews the archiver's lease for `node`; true while this node is the one archiving.
   boost::asio::awaitable<result<bool>> hold_archive_lease(const std::string& node, std::chrono::milliseconds ttl);
   /// The next events to archive: first any delivered but unacknowledged (a crashed archiver's
@@ -111,6 +114,9 @@ class engine {
                                                             const std::map<std::string, std::int64_t>& counters);
   /// When the earliest deadline (offer, wrap-up, grace, wait stage) falls due; nothing when none.
   boost::asio::awaitable<result<std::optional<std::int64_t>>> next_deadline_ms();
+  /// While a simulation books past traffic, the live sweepers of the centre stand still (its
+  /// deadlines are in simulated time); the mark lapses after `ttl` unless renewed. 0 clears it.
+  boost::asio::awaitable<result<void>> mark_simulation(std::chrono::milliseconds ttl);
   /// Scripts take their time from this clock instead of Redis TIME: for simulations and tests
   /// that book months of traffic in seconds.
   void set_clock(std::function<std::int64_t()> clock) { clock_ = std::move(clock); }

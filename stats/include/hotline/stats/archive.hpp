@@ -56,6 +56,8 @@ class archive_store {
   virtual archive_result<std::vector<v1::ArchivedStatusChange>> status_changes(std::int64_t from_ms,
                                                                                std::int64_t to_ms) = 0;
   virtual archive_result<archive_counts> counts() = 0;
+  /// The archive's own random id, made on first use: nodes that share an archive see the same one.
+  virtual archive_result<std::string> identity() = 0;
   /// "sqlite:/path/archive.db" or "postgresql://host:port/db" (never the password).
   virtual std::string describe() const = 0;
 };
