@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -147,7 +148,13 @@ asio::awaitable<int> print_report(const cli_args& args, const core::config& conf
   const auto format = args.option("format");
   if (verb == "rebuild") co_return co_await rebuild(args, config, queue, archive);
   if (verb == "disclosure") {
-    const auto year = std::stoi(args.option("year").value_or(today(config).substr(0, 4)));
+    const auto text = args.option("year").value_or(today(config).substr(0, 4));
+    int year = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), year);
+    if (ec != std::errc{} || end != text.data() + text.size()) {
+      std::cerr << "hotline report disclosure: --year must be a number such as 2026\n";
+      co_return 2;
+    }
     auto report = co_await disclosure_report(queue, archive, config, year);
     if (!report) {
       std::cerr << "hotline report: " << failure_text(report.error()) << "\n";

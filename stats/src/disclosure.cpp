@@ -181,8 +181,7 @@ std::string to_markdown(const v1::DisclosureReport& d) {
   });
   out << "### 指标口径\n\n";
   for (const auto& def : d.definitions())
-    if (!def.name().starts_with("category:"))
-      out << "- " << def.definition() << (def.base().empty() ? "" : "（基数：" + def.base() + "）") << "\n";
+    if (!def.name().starts_with("category:")) out << "- " << def.definition_zh() << "\n";
   out << "- 比率的基数为 0 时记为 0。时区 UTC" << d.by_month().timezone() << "，会话按进入队列的时间计入当期。\n";
   return out.str();
 }
@@ -213,9 +212,7 @@ std::string to_html(const v1::DisclosureReport& d) {
   });
   out << "<h3>指标口径</h3><ul>\n";
   for (const auto& def : d.definitions())
-    if (!def.name().starts_with("category:"))
-      out << "<li>" << html_escape(def.definition())
-          << (def.base().empty() ? "" : "（基数：" + html_escape(def.base()) + "）") << "</li>\n";
+    if (!def.name().starts_with("category:")) out << "<li>" << html_escape(def.definition_zh()) << "</li>\n";
   out << "<li>比率的基数为 0 时记为 0。</li></ul></body></html>\n";
   return out.str();
 }

@@ -2,6 +2,8 @@
 // the reports from counters and from records alike.
 #include "hotline/stats/summary.hpp"
 
+#include <map>
+
 namespace hotline::stats {
 namespace {
 
@@ -10,8 +12,46 @@ std::optional<double> ratio(std::int64_t numerator, std::int64_t denominator) {
   return static_cast<double>(numerator) / static_cast<double>(denominator);
 }
 
+// The Chinese wording the disclosure report prints, by figure.
+const std::map<std::string, std::string>& chinese() {
+  static const std::map<std::string, std::string> all{
+      {"offered", "呼入量：统计期内进入排队的会话数（按进入排队的时间计入当期）"},
+      {"answered", "接通量：其中由律师接听的会话数（转接后不重复计算）"},
+      {"abandoned", "放弃量：首次排队中来电人主动离开的会话数（含短时放弃）"},
+      {"short_abandoned", "短时放弃：进入排队后不足设定秒数即放弃的会话数"},
+      {"overflowed", "转留言：首次排队中改为留言或预约回拨的会话数"},
+      {"transferred_before_answer", "接通前转接：恒为 0，仅已接通的会话可以转接"},
+      {"waiting", "在等待：统计时仍在首次排队的会话数"},
+      {"carried_in", "上期结转：此前进入、本期开始时仍在排队的会话数"},
+      {"carried_out", "结转下期：本期结束时仍在排队的会话数"},
+      {"resolved", "已处理：本期内结束首次排队（接通、放弃或转留言）的会话数"},
+      {"answer_rate", "接通率 = 接通量 ÷ 呼入量"},
+      {"answer_rate_excluding_short_abandons", "接通率（剔除短时放弃）= 接通量 ÷（呼入量 − 短时放弃）"},
+      {"service_level", "服务水平 = 规定秒数内接通量 ÷ 呼入量（GB/T 33358-2016）"},
+      {"average_speed_of_answer_seconds", "平均应答时长 = 接通会话首次等待时长的平均值"},
+      {"average_wait_seconds", "平均等待时长 = 接通及放弃会话首次等待时长的平均值"},
+      {"longest_wait_seconds", "最长等待 = 接通或放弃会话中最长的首次等待时长"},
+      {"average_handle_time_seconds", "平均处理时长 = 接通至工单提交（通话及整理）时长的平均值"},
+      {"occupancy", "坐席占用率 = 律师处理时长 ÷ 签入时长（在线咨询可同时接待多人，可超过 100%）"},
+      {"satisfaction", "满意率 =（满意 + 基本满意）÷ 评价量"},
+      {"rating_rate", "评价率 = 评价量 ÷ 接通量"},
+      {"transferred_out", "转外线：转至其他热线（12345、110 等）的已接通会话数"},
+      {"transferred_internal", "内部转接：已接通会话转至其他类别排队的次数"},
+      {"messages_received", "留言量：留言及预约回拨数（含重复留言）"},
+      {"messages_duplicate", "重复留言：24 小时内联系方式与问题均相同的留言"},
+      {"messages_open", "未回复：尚未答复的非重复留言"},
+      {"reply_rate", "回复率 = 已回复 ÷（留言量 − 重复留言）"},
+      {"on_time_reply_rate", "按时回复率 = 期限内回复 ÷（留言量 − 重复留言）"},
+      {"balance",
+       "平衡关系：呼入量 = 接通量 + 放弃量 + 转留言 + 接通前转接 + 在等待；呼入量 + 上期结转 = 已处理 + "
+       "结转下期；留言量 = 已回复 + 重复留言 + 未回复；评价量 = 满意 + 基本满意 + 不满意 ≤ 接通量"},
+  };
+  return all;
+}
+
 v1::MetricDefinition definition(std::string name, std::string text, std::string base = "") {
   v1::MetricDefinition d;
+  d.set_definition_zh(chinese().at(name));
   d.set_name(std::move(name));
   d.set_definition(std::move(text));
   d.set_base(std::move(base));
