@@ -37,18 +37,9 @@ std::string agent_session::scoped(const std::string& request_id) const {
 
 asio::awaitable<void> agent_session::on_open() {
   ++context_.metrics.ws_agents;
-  auto who = co_await context_.accounts.authenticate(token_);
-  if (!who) {
-    send_error("", who.error());
-    close();
-    co_return;
-  }
-  if (who->role != v1::LAWYER_ROLE && who->role != v1::SUPERVISOR) {
-    send_error("", v1::FORBIDDEN, "only lawyers and supervisors take sessions");
-    close();
-    co_return;
-  }
-  account_ = std::move(*who);
+  std::vector<v1::Role> allowed{v1::LAWYER_ROLE, v1::SUPERVISOR};
+  account_ = co_await authenticate(token_, std::move(allowed), "only lawyers and supervisors take sessions");
+  if (!account_) co_return;
   context_.connections.add(registry::role::agent, account_->username, "", shared_from_this());
   auto connected = co_await context_.queue.agent_connection(account_->username, true);
   if (!connected)

@@ -6,8 +6,6 @@
 #include <hotline/core/civil_day.hpp>
 #include <hotline/stats/report_format.hpp>
 
-#include <google/protobuf/util/json_util.h>
-
 #include <unistd.h>
 
 #include <charconv>
@@ -47,14 +45,6 @@ class progress_bar {
   bool shown_;
   std::chrono::steady_clock::time_point start_;
 };
-
-std::string to_json(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out + "\n";
-}
 
 std::string staffing_text(const v1::StaffingReport& r) {
   std::ostringstream out;
@@ -173,7 +163,7 @@ asio::awaitable<int> print_report(const cli_args& args, const core::config& conf
       std::cerr << "hotline report: " << failure_text(report.error()) << "\n";
       co_return 1;
     }
-    std::cout << (format.value_or("text") == "json" ? to_json(*report) : staffing_text(*report));
+    std::cout << (format.value_or("text") == "json" ? stats::to_json(*report) + "\n" : staffing_text(*report));
     co_return 0;
   }
   const auto by = stats::parse_grouping(args.option("group-by").value_or("day"));

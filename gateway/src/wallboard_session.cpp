@@ -26,17 +26,9 @@ void wallboard_session::fill_error(google::protobuf::Message& frame, const std::
 }
 
 asio::awaitable<void> wallboard_session::on_open() {
-  auto who = co_await context_.accounts.authenticate(token_);
-  if (!who) {
-    send_error("", who.error());
-    close();
-    co_return;
-  }
-  if (who->role != v1::SUPERVISOR && who->role != v1::ADMIN) {
-    send_error("", v1::FORBIDDEN, "the wallboard is for supervisors and admins");
-    close();
-    co_return;
-  }
+  std::vector<v1::Role> allowed{v1::SUPERVISOR, v1::ADMIN};
+  auto who = co_await authenticate(token_, std::move(allowed), "the wallboard is for supervisors and admins");
+  if (!who) co_return;
   authorized_ = true;
   context_.connections.add(registry::role::wallboard, who->username, "", shared_from_this());
   refresh();

@@ -1,4 +1,4 @@
-// The WebSocket plumbing shared by caller_session and agent_session.
+// The WebSocket plumbing shared by the caller, lawyer and wallboard sessions.
 #include "ws_session.hpp"
 
 #include "wire_error.hpp"
@@ -12,6 +12,8 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <algorithm>
 
 namespace hotline::gateway {
 
@@ -67,6 +69,23 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
   outbox_signal_.cancel();
   context_.connections.remove(this);
   co_await on_closed();
+}
+
+asio::awaitable<std::optional<agents::account>> ws_session::authenticate(const std::string& token,
+                                                                         std::vector<v1::Role> roles,
+                                                                         const std::string& refusal) {
+  auto who = co_await context_.accounts.authenticate(token);
+  if (!who) {
+    send_error("", who.error());
+    close();
+    co_return std::nullopt;
+  }
+  if (std::find(roles.begin(), roles.end(), who->role) == roles.end()) {
+    send_error("", v1::FORBIDDEN, refusal);
+    close();
+    co_return std::nullopt;
+  }
+  co_return std::move(*who);
 }
 
 void ws_session::send(const google::protobuf::Message& frame) {

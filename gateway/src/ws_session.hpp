@@ -14,7 +14,9 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace hotline::gateway {
 
@@ -39,6 +41,11 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   virtual boost::asio::awaitable<void> on_refresh() = 0;
   virtual boost::asio::awaitable<void> on_closed() = 0;
 
+  /// The account behind the connection's token when its role is one of `roles`; otherwise sends
+  /// the error (not signed in, or `refusal` as FORBIDDEN), closes, and gives nothing.
+  boost::asio::awaitable<std::optional<agents::account>> authenticate(const std::string& token,
+                                                                      std::vector<v1::Role> roles,
+                                                                      const std::string& refusal);
   /// Queues a frame in the encoding the client last used.
   void send(const google::protobuf::Message& frame);
   /// Stable error code and message, echoing the request id.

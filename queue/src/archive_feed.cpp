@@ -36,6 +36,14 @@ std::string get(const fields& f, const std::string& name) {
   return found == f.end() ? std::string{} : found->second;
 }
 
+// Hashes keep enum values by name; an unknown name reads as the enum's zero value.
+template <class Enum, class Parse>
+Enum enum_field(const fields& f, const std::string& name, Parse parse) {
+  Enum value{};
+  parse(get(f, name), &value);
+  return value;
+}
+
 int local_hour(std::int64_t ms, int utc_offset_minutes) {
   const auto local = ms + std::int64_t{utc_offset_minutes} * 60000;
   return static_cast<int>(((local / 3600000) % 24 + 24) % 24);
@@ -48,21 +56,15 @@ bool finished(v1::SessionState state) {
 v1::ArchivedSession to_archived_session(const fields& f, int utc_offset_minutes) {
   v1::ArchivedSession s;
   s.set_id(get(f, "id"));
-  v1::Channel channel{};
-  v1::Channel_Parse(get(f, "channel"), &channel);
-  s.set_channel(channel);
+  s.set_channel(enum_field<v1::Channel>(f, "channel", v1::Channel_Parse));
   s.set_category(get(f, "category"));
   const auto routed = get(f, "route_category");
   const auto filed = get(f, "wo_category");
   s.set_final_category(!filed.empty() ? filed : !routed.empty() ? routed : s.category());
   const auto arrival = get(f, "arrival_language");
   s.set_language(arrival.empty() ? get(f, "language") : arrival);
-  v1::Priority priority{};
-  v1::Priority_Parse(get(f, "priority"), &priority);
-  s.set_priority(priority);
-  v1::SessionState state{};
-  v1::SessionState_Parse(get(f, "state"), &state);
-  s.set_state(state);
+  s.set_priority(enum_field<v1::Priority>(f, "priority", v1::Priority_Parse));
+  s.set_state(enum_field<v1::SessionState>(f, "state", v1::SessionState_Parse));
   s.set_end_reason(get(f, "end_reason"));
   s.set_enqueued_ms(to_int(get(f, "enqueued_ms")));
   s.set_day(get(f, "day"));
@@ -71,15 +73,11 @@ v1::ArchivedSession to_archived_session(const fields& f, int utc_offset_minutes)
   s.set_ended_ms(to_int(get(f, "ended_ms")));
   s.set_closed_ms(to_int(get(f, "closed_ms")));
   s.set_lawyer(get(f, "lawyer"));
-  v1::Rating rating{};
-  v1::Rating_Parse(get(f, "rating"), &rating);
-  s.set_rating(rating);
+  s.set_rating(enum_field<v1::Rating>(f, "rating", v1::Rating_Parse));
   s.set_transferred_to(get(f, "transferred_to"));
   s.set_transfers(static_cast<int>(to_int(get(f, "transfers"))));
   s.set_ticket_id(get(f, "ticket_id"));
-  v1::WorkOrderType type{};
-  v1::WorkOrderType_Parse(get(f, "wo_type"), &type);
-  s.set_work_order_type(type);
+  s.set_work_order_type(enum_field<v1::WorkOrderType>(f, "wo_type", v1::WorkOrderType_Parse));
   s.set_work_order_outcome(get(f, "wo_outcome"));
   s.set_work_order_note(get(f, "wo_note"));
   s.set_work_order_auto(get(f, "wo_auto") == "1");
@@ -90,29 +88,19 @@ v1::ArchivedTicket to_archived_ticket(const fields& f, int utc_offset_minutes) {
   v1::ArchivedTicket t;
   t.set_id(get(f, "id"));
   t.set_session_id(get(f, "session"));
-  v1::TicketKind kind{};
-  v1::TicketKind_Parse(get(f, "kind"), &kind);
-  t.set_kind(kind);
-  v1::TicketState state{};
-  v1::TicketState_Parse(get(f, "state"), &state);
-  t.set_state(state);
-  v1::Channel channel{};
-  v1::Channel_Parse(get(f, "channel"), &channel);
-  t.set_channel(channel);
+  t.set_kind(enum_field<v1::TicketKind>(f, "kind", v1::TicketKind_Parse));
+  t.set_state(enum_field<v1::TicketState>(f, "state", v1::TicketState_Parse));
+  t.set_channel(enum_field<v1::Channel>(f, "channel", v1::Channel_Parse));
   const auto booked = get(f, "book_category");
   t.set_category(booked.empty() ? get(f, "category") : booked);
   t.set_language(get(f, "language"));
-  v1::Priority priority{};
-  v1::Priority_Parse(get(f, "priority"), &priority);
-  t.set_priority(priority);
+  t.set_priority(enum_field<v1::Priority>(f, "priority", v1::Priority_Parse));
   t.set_created_ms(to_int(get(f, "created_ms")));
   t.set_day(get(f, "day"));
   t.set_hour(local_hour(t.created_ms(), utc_offset_minutes));
   t.set_deadline_ms(to_int(get(f, "deadline_ms")));
   t.set_replied_ms(to_int(get(f, "replied_ms")));
-  v1::ReplyKind reply_kind{};
-  v1::ReplyKind_Parse(get(f, "reply_kind"), &reply_kind);
-  t.set_reply_kind(reply_kind);
+  t.set_reply_kind(enum_field<v1::ReplyKind>(f, "reply_kind", v1::ReplyKind_Parse));
   t.set_replied_by(get(f, "replied_by"));
   t.set_duplicate_of(get(f, "duplicate_of"));
   t.set_contact(get(f, "contact"));
@@ -185,9 +173,7 @@ asio::awaitable<result<archive_read>> engine::rows_for(const core::redis_value& 
       change.set_event_id(id);
       change.set_lawyer(get(f, "agent"));
       change.set_at_ms(to_int(get(f, "at")));
-      v1::AgentStatus status{};
-      v1::AgentStatus_Parse(get(f, "status"), &status);
-      change.set_status(status);
+      change.set_status(enum_field<v1::AgentStatus>(f, "status", v1::AgentStatus_Parse));
       batch.status_changes.push_back(std::move(change));
     }
     if (!get(f, "session").empty()) names.insert("session:" + get(f, "session"));

@@ -2,8 +2,6 @@
 // records, and its two tables. Every figure comes from summarize_records, so it is the report's.
 #include <hotline/stats/disclosure.hpp>
 
-#include <google/protobuf/util/json_util.h>
-
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -215,14 +213,6 @@ std::string to_html(const v1::DisclosureReport& d) {
     if (!def.name().starts_with("category:")) out << "<li>" << html_escape(def.definition_zh()) << "</li>\n";
   out << "<li>比率的基数为 0 时记为 0。</li></ul></body></html>\n";
   return out.str();
-}
-
-std::string to_json(const v1::DisclosureReport& d) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(d, &out, options);
-  return out;
 }
 
 }  // namespace hotline::stats

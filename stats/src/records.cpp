@@ -72,41 +72,28 @@ class calendar {
   std::int64_t end_ms_ = 0;
 };
 
-std::string dimension_value(dimension d, const v1::ArchivedSession& s) {
+// The row value of a session or a ticket; `lawyer` is who answered (a ticket: who replied).
+template <class Record>
+std::string dimension_value(dimension d, const Record& r, const std::string& lawyer) {
   switch (d) {
     case dimension::channel:
-      return v1::Channel_Name(s.channel());
+      return v1::Channel_Name(r.channel());
     case dimension::category:
-      return s.category();
+      return r.category();
     case dimension::language:
-      return s.language();
+      return r.language();
     case dimension::lawyer:
-      return s.lawyer().empty() ? "-" : s.lawyer();
+      return lawyer.empty() ? "-" : lawyer;
     case dimension::priority:
-      return v1::Priority_Name(s.priority());
+      return v1::Priority_Name(r.priority());
     case dimension::none:
       break;
   }
   return "";
 }
 
-std::string dimension_value(dimension d, const v1::ArchivedTicket& t) {
-  switch (d) {
-    case dimension::channel:
-      return v1::Channel_Name(t.channel());
-    case dimension::category:
-      return t.category();
-    case dimension::language:
-      return t.language();
-    case dimension::lawyer:
-      return t.replied_by().empty() ? "-" : t.replied_by();
-    case dimension::priority:
-      return v1::Priority_Name(t.priority());
-    case dimension::none:
-      break;
-  }
-  return "";
-}
+std::string dimension_value(dimension d, const v1::ArchivedSession& s) { return dimension_value(d, s, s.lawyer()); }
+std::string dimension_value(dimension d, const v1::ArchivedTicket& t) { return dimension_value(d, t, t.replied_by()); }
 
 std::string row_key(const std::string& period_key, const std::string& value) {
   if (period_key.empty()) return value;

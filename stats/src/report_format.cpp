@@ -60,7 +60,7 @@ void csv_row(std::ostringstream& out, const v1::SummaryRow& r) {
 
 }  // namespace
 
-std::string to_json(const v1::SummaryReport& report) {
+std::string to_json(const google::protobuf::Message& report) {
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string out;

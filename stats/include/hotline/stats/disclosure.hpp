@@ -31,6 +31,6 @@ boost::system::result<v1::DisclosureReport, report_failure> disclosure(const rec
 std::string to_markdown(const v1::DisclosureReport& report);
 /// A standalone page that prints on A4 as it shows.
 std::string to_html(const v1::DisclosureReport& report);
-std::string to_json(const v1::DisclosureReport& report);
+// JSON: stats::to_json in report_format.hpp.
 
 }  // namespace hotline::stats

@@ -1,5 +1,5 @@
 #pragma once
-// The summary report as JSON (proto3 mapping), CSV, and plain text for the terminal.
+// The reports as JSON (proto3 mapping); the summary also as CSV and plain text for the terminal.
 
 #include <hotline/proto/hotline.pb.h>
 
@@ -7,8 +7,9 @@
 
 namespace hotline::stats {
 
-std::string to_json(const v1::SummaryReport& report);
-/// One header line, then one line per row and a last "total" line; rates as fractions, empty when undefined.
+/// Any report (summary, disclosure, staffing) as its proto3 JSON, zero counts included.
+std::string to_json(const google::protobuf::Message& report);
+/// One header line, then one line per row and a last "total" line; rates as fractions, 0 when their base is 0.
 std::string to_csv(const v1::SummaryReport& report);
 std::string to_text(const v1::SummaryReport& report);
 
