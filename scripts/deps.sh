@@ -7,12 +7,15 @@ packages=(
   libboost1.81-dev libhiredis-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev
   libargon2-dev libssl-dev libtomlplusplus-dev libsqlite3-dev libpq-dev libgtest-dev
   redis-server
+  # the phone channel: SIP proxy and registrar, media relay, and the prompts generated at build time
+  kamailio kamailio-utils-modules kamailio-extra-modules kamailio-tls-modules rtpengine-daemon
+  espeak-ng sox libsox-fmt-mp3
 )
 # --test: the browser and PostgreSQL the tests run against; --bench: PostgreSQL for the archive benchmark.
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(nodejs npm chromium fonts-noto-cjk postgresql)
+  packages+=(nodejs npm chromium fonts-noto-cjk postgresql sip-tester)
 elif [[ "${1:-}" == "--bench" ]]; then
-  packages+=(postgresql)
+  packages+=(postgresql sip-tester)
 fi
 
 missing=()

@@ -25,6 +25,7 @@ const ui = {
   loginSection: $('login-section'),
   agentSection: $('agent-section'),
   agentStatus: $('agent-status'),
+  phoneStatus: $('phone-status'),
   agentLoad: $('agent-load'),
   agentSkills: $('agent-skills'),
   agentMisses: $('agent-misses'),
@@ -625,6 +626,9 @@ function render() {
     ui.agentBackupSkills.textContent = (a.backupSkills || []).map(skillLabel).join('、') || '—';
     ui.agentToday.textContent = `${toNumber(a.sessionsToday)} 次`;
     ui.agentMisses.textContent = String(toNumber(a.consecutiveMisses));
+    // Calls ring the softphone only while it is registered (docs/telephony.md).
+    ui.phoneStatus.textContent = a.phoneRegistered ? '已注册' : '未注册';
+    ui.phoneStatus.dataset.registered = a.phoneRegistered ? '1' : '0';
   }
   const reason = a && statusSetByRouting(a.statusReason) ? statusReasonText(a.statusReason) : '';
   show(ui.agentStatusReason, !!reason);

@@ -188,6 +188,29 @@ asio::awaitable<result<void>> accounts::set_skills(const std::string& username, 
   co_return result<void>{};
 }
 
+asio::awaitable<result<void>> accounts::set_sip_password(const std::string& username, const std::string& realm,
+                                                         const std::string& password) {
+  if (password.size() < 10) co_return make_error_code(errc::weak_password);
+  auto existing = co_await find(username);
+  if (!existing) co_return existing.error();
+  // The realm is kept with the hash: a changed phone.sip_domain invalidates it instead of failing obscurely.
+  std::vector<std::string> command{"HSET", account_key(username), "sip_ha1", sip_digest_ha1(username, realm, password),
+                                   "sip_realm", realm};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<std::string>> accounts::sip_ha1(const std::string& username, const std::string& realm) {
+  std::vector<std::string> command{"HMGET", account_key(username), "sip_ha1", "sip_realm", "disabled"};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  const auto ha1 = reply->at(0).as_string().value_or("");
+  if (ha1.empty() || reply->at(1).as_string().value_or("") != realm || reply->at(2).as_string().value_or("") == "1")
+    co_return make_error_code(errc::account_not_found);
+  co_return ha1;
+}
+
 asio::awaitable<result<login_result>> accounts::login(const std::string& username, const std::string& password) {
   std::vector<std::string> command{"HGETALL", account_key(username)};
   auto reply = co_await redis_.exec(std::move(command));

@@ -4,6 +4,7 @@
 #include <hotline/core/ids.hpp>
 
 #include <argon2.h>
+#include <openssl/evp.h>
 
 #include <stdexcept>
 
@@ -46,6 +47,21 @@ std::string generate_password() {
       out += alphabet[byte % alphabet_size];
       if (out.size() == 16) break;
     }
+  }
+  return out;
+}
+
+std::string sip_digest_ha1(std::string_view user, std::string_view realm, std::string_view password) {
+  std::string text;
+  text.append(user).append(":").append(realm).append(":").append(password);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), md, &length, EVP_md5(), nullptr);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
   }
   return out;
 }

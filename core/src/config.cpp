@@ -142,6 +142,30 @@ std::map<std::string, section_schema> schema_of(config& c) {
       {"accounts",
        {{"token_ttl_hours", integer_into(c.accounts.token_ttl_hours, 1, 24 * 365)},
         {"demo_accounts", bool_into(c.accounts.demo_accounts)}}},
+      {"phone",
+       {{"enabled", bool_into(c.phone.enabled)},
+        {"sip_address", string_into(c.phone.sip_address)},
+        {"sip_port", integer_into(c.phone.sip_port, 1, 65535)},
+        {"sip_domain", string_into(c.phone.sip_domain)},
+        {"evapi_port", integer_into(c.phone.evapi_port, 1, 65535)},
+        {"rtp_address", string_into(c.phone.rtp_address)},
+        {"rtpengine_ng_port", integer_into(c.phone.rtpengine_ng_port, 1, 65535)},
+        {"rtpengine_cli_port", integer_into(c.phone.rtpengine_cli_port, 1, 65535)},
+        {"rtp_port_min", integer_into(c.phone.rtp_port_min, 1024, 65535)},
+        {"rtp_port_max", integer_into(c.phone.rtp_port_max, 1024, 65535)},
+        {"dtmf_port", integer_into(c.phone.dtmf_port, 1, 65535)},
+        {"cti_secret", string_into(c.phone.cti_secret)},
+        {"cti_allowed_sources", strings_into(c.phone.cti_allowed_sources)},
+        {"cti_max_skew_seconds", integer_into(c.phone.cti_max_skew_seconds, 1, 3600)},
+        {"recheck_seconds", integer_into(c.phone.recheck_seconds, 1, 300)},
+        {"queue_cap_seconds", integer_into(c.phone.queue_cap_seconds, 10, 840)},
+        {"record_percent", integer_into(c.phone.record_percent, 0, 100)},
+        {"recording_retention_days", integer_into(c.phone.recording_retention_days, 1, 3650)},
+        {"survey_seconds", integer_into(c.phone.survey_seconds, 1, 120)},
+        {"prompts_dir", string_into(c.phone.prompts_dir)},
+        {"default_category", string_into(c.phone.default_category)},
+        {"kamailio_binary", string_into(c.phone.kamailio_binary)},
+        {"rtpengine_binary", string_into(c.phone.rtpengine_binary)}}},
       {"log", {{"level", string_into(c.log_level)}}},
   };
 }
@@ -187,6 +211,11 @@ parse_result parse_config(const std::string& toml_text) {
   if (c.routing.selection != "longest_idle" && c.routing.selection != "fewest_today" &&
       c.routing.selection != "round_robin")
     return "'routing.selection' must be longest_idle, fewest_today or round_robin";
+  if (c.phone.rtp_port_min + 20 > c.phone.rtp_port_max)
+    return "'phone.rtp_port_max' must be at least 20 above 'phone.rtp_port_min'";
+  for (char ch : c.phone.cti_secret)
+    if (ch == '!' || ch == '"' || std::isspace(static_cast<unsigned char>(ch)))
+      return "'phone.cti_secret' may not hold '!', '\"' or spaces (it goes into the Kamailio config)";
   if (!valid_code(c.centre.id)) return "'centre.id' may use only letters, digits, '.', '_' and '-'";
   return c;
 }

@@ -93,7 +93,17 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     std::cout << username << " skills updated\n";
     co_return 0;
   }
-  co_return fail("unknown admin command '" + verb + "' (list, create, disable, enable, set-skills, verify)");
+  if (verb == "set-sip-password") {
+    const bool generated = !args.option("password");
+    const std::string password = generated ? agents::generate_password() : *args.option("password");
+    auto done = co_await accounts.set_sip_password(username, config.phone.sip_domain, password);
+    if (!done) co_return fail(done.error().message());
+    std::cout << username << " SIP password set for realm " << config.phone.sip_domain
+              << (generated ? ": " + password : std::string()) << "\n";
+    co_return 0;
+  }
+  co_return fail("unknown admin command '" + verb +
+                 "' (list, create, disable, enable, set-skills, set-sip-password, verify)");
 }
 
 }  // namespace

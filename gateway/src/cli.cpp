@@ -24,7 +24,7 @@ std::optional<std::string> cli_args::option(const std::string& name) const {
 
 bool parse_cli(int argc, char** argv, cli_args& out, std::string& error) {
   // Options that take no value.
-  static const std::set<std::string> flags{"write"};
+  static const std::set<std::string> flags{"write", "no-phone"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -72,6 +72,7 @@ boost::system::result<core::config, std::string> effective_config(const cli_args
   if (auto dir = pick("data-dir", "HOTLINE_DATA_DIR")) config.data_dir = *dir;
   if (auto web = pick("web-root", "HOTLINE_WEB_ROOT")) config.server.web_root = *web;
   if (auto archive = pick("archive", "HOTLINE_ARCHIVE_URL")) config.archive.url = *archive;
+  if (args.option("no-phone")) config.phone.enabled = false;
   return config;
 }
 

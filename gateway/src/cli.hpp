@@ -26,7 +26,7 @@ bool parse_cli(int argc, char** argv, cli_args& out, std::string& error);
 
 /// The config file (--config, $HOTLINE_CONFIG, else deploy/hotline.toml) with the flag and
 /// environment overrides applied: --port/$HOTLINE_PORT, --listen, --redis/$HOTLINE_REDIS,
-/// --data-dir/$HOTLINE_DATA_DIR, --web-root.
+/// --data-dir/$HOTLINE_DATA_DIR, --web-root, --no-phone.
 boost::system::result<core::config, std::string> effective_config(const cli_args& args);
 
 /// Where an already running system's Redis is: the configured address, else the embedded
@@ -46,5 +46,6 @@ int serve_command(const cli_args& args, const core::config& config);
 int simulate_command(const cli_args& args, const core::config& config);
 int admin_command(const cli_args& args, const core::config& config);
 int report_command(const cli_args& args, const core::config& config);
+int phone_config_command(const cli_args& args, const core::config& config);
 
 }  // namespace hotline::gateway

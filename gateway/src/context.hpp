@@ -14,6 +14,8 @@
 
 namespace hotline::gateway {
 
+class phone_service;
+
 struct gateway_context {
   const core::config& config;
   core::redis_client& redis;
@@ -21,6 +23,7 @@ struct gateway_context {
   queue::engine& queue;
   agents::accounts& accounts;
   archive_service& archive;
+  phone_service* phone = nullptr;  ///< the phone channel (set by the server)
   registry connections;
   gateway_metrics metrics;
   std::uint64_t next_connection_id = 1;

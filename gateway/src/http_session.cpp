@@ -43,6 +43,8 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, http_response r
 asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::socket socket) {
   const auto& limits = context.config.server;
   const std::string log_id = "conn#" + std::to_string(context.next_connection_id++);
+  boost::system::error_code peer_ec;
+  const auto peer = socket.remote_endpoint(peer_ec).address();
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   boost::system::error_code ec;
@@ -100,7 +102,7 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
       co_return;
     }
 
-    auto response = co_await handle_request(context, request);
+    auto response = co_await handle_request(context, request, peer);
     const bool keep_alive = response.keep_alive();
     co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;

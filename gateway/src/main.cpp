@@ -18,6 +18,8 @@ commands:
                           [--categories a,b] [--backup-categories c] [--languages zh,en] [--chat-capacity 3]
              admin disable --username U        admin enable --username U
              admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
+             admin set-sip-password --username U [--password P]   the lawyer's softphone password
+                          (only its digest hash is stored; generated and printed when not given)
              admin verify    check routing's invariants (exit 1 and list what is broken)
   report   the figures of a period, from the archive and the live sessions:
              report [summary] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--group-by PERIOD[,DIMENSION]]
@@ -26,6 +28,8 @@ commands:
              report disclosure [--year YYYY] [--format md|html|json]   the annual disclosure section
              report staffing [--from D] [--to D] [--format text|json]  lawyers needed per hour (Erlang C/A)
              report rebuild --from D --to D [--write]   recount the day counters, print every difference
+  phone-config [--out DIR]   write the Kamailio and rtpengine configurations for hotline.toml's
+           [phone] section (default DIR <data-dir>/phone) and print their paths
   simulate book simulated traffic through the real scripts and archive it (demo history, benchmarks):
              simulate --from YYYY-MM-DD --to YYYY-MM-DD [--per-day 180] [--lawyers 6] [--seed 1]
 
@@ -36,6 +40,7 @@ options (every command):
   --redis ADDR       host:port or unix:/path (or $HOTLINE_REDIS); empty = embedded
   --data-dir DIR     data directory (or $HOTLINE_DATA_DIR)
   --web-root DIR     the pages to serve (or $HOTLINE_WEB_ROOT)
+  --no-phone         serve without the phone channel (no evapi, no DTMF socket, /cti/ answers 404)
   --archive URL      sqlite:<path> or postgresql://… (or $HOTLINE_ARCHIVE_URL); default <data-dir>/archive.db
 )";
 
@@ -66,6 +71,7 @@ int main(int argc, char** argv) {
   if (command == "admin") return admin_command(args, *config);
   if (command == "report") return report_command(args, *config);
   if (command == "simulate") return simulate_command(args, *config);
+  if (command == "phone-config") return phone_config_command(args, *config);
   std::cerr << "hotline: unknown command '" << command << "'\n" << usage;
   return 2;
 }

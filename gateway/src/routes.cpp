@@ -1,6 +1,7 @@
 // Route handlers. Every error body is {"error":{"code","message"}} with a stable code.
 #include "routes.hpp"
 
+#include "phone_service.hpp"
 #include "reports.hpp"
 #include "session_update.hpp"
 #include "static_files.hpp"
@@ -14,6 +15,8 @@
 #include <boost/beast/http.hpp>
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <chrono>
 #include <variant>
 
@@ -270,7 +273,76 @@ http_response error_response(const http_request& request, v1::ErrorCode code, co
 
 namespace {
 
-asio::awaitable<http_response> route(gateway_context& context, const http_request& request) {
+/// The CTI API: Kamailio's questions and reports, from an allowed address and signed.
+asio::awaitable<http_response> cti(gateway_context& context, const http_request& request, std::string_view path,
+                                   const asio::ip::address& peer) {
+  auto& phone = *context.phone;
+  if (!context.config.phone.enabled) co_return error_response(request, v1::NOT_FOUND, "the phone channel is off");
+  if (request.method() != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+  auto allowed = co_await phone.authenticate(request, peer);
+  if (!allowed) co_return wire_error_response(request, allowed.error());
+  auto parse = [&](google::protobuf::Message& out) {
+    std::string error;
+    return decode_frame(request.body(), frame_encoding::json, out, error);
+  };
+  auto reply = [&](const auto& result) -> http_response {
+    if (!result) return wire_error_response(request, result.error());
+    return json_response(request, *result);
+  };
+  auto done = [&](const wire_result<void>& result) -> http_response {
+    if (!result) return wire_error_response(request, result.error());
+    return make_response(request, http::status::ok, "{}", "application/json");
+  };
+  constexpr std::string_view calls = "/cti/v1/calls", events = "/events";
+  if (path == calls) {
+    v1::CtiCallRequest body;
+    if (!parse(body)) co_return error_response(request, v1::BAD_FRAME, "not a call request");
+    co_return reply(co_await phone.route_call(body));
+  }
+  if (path.starts_with(calls) && path.ends_with(events) && path.size() > calls.size() + 1 + events.size()) {
+    const auto callid = percent_decode(path.substr(calls.size() + 1, path.size() - calls.size() - 1 - events.size()));
+    v1::CtiEvent body;
+    if (!parse(body)) co_return error_response(request, v1::BAD_FRAME, "not a call event");
+    co_return done(co_await phone.call_event(callid, body));
+  }
+  if (path == "/cti/v1/credentials") {
+    v1::CtiCredentialsRequest body;
+    if (!parse(body)) co_return error_response(request, v1::BAD_FRAME, "not a credentials request");
+    co_return reply(co_await phone.credentials(body));
+  }
+  if (path == "/cti/v1/registrations") {
+    v1::CtiRegistration body;
+    if (!parse(body)) co_return error_response(request, v1::BAD_FRAME, "not a registration");
+    co_return done(co_await phone.registration(body));
+  }
+  co_return error_response(request, v1::NOT_FOUND, "no such CTI endpoint");
+}
+
+/// Quality-inspection recordings, for supervisors: the list, and each file.
+asio::awaitable<http_response> recordings(gateway_context& context, const http_request& request, std::string_view path) {
+  auto who = co_await supervisor(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  if (request.method() != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");
+  constexpr std::string_view prefix = "/api/v1/recordings/", suffix = ".mp3";
+  if (path.starts_with(prefix) && path.ends_with(suffix)) {
+    const std::string id(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
+    auto file = context.phone->recording_file(id);
+    if (!file) co_return error_response(request, v1::NOT_FOUND, "no recording of that session");
+    std::ifstream in(*file, std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    core::logger("phone")->info("{} fetched the recording of {}", std::get<agents::account>(who).username, id);
+    co_return make_response(request, http::status::ok, body.str(), "audio/mpeg");
+  }
+  const auto parameters = query_parameters(request.target());
+  const auto limit = parameters.contains("limit") ? std::atoi(parameters.at("limit").c_str()) : 50;
+  auto list = co_await context.phone->recordings(std::clamp(limit, 1, 500));
+  if (!list) co_return wire_error_response(request, list.error());
+  co_return json_response(request, *list);
+}
+
+asio::awaitable<http_response> route(gateway_context& context, const http_request& request,
+                                     const asio::ip::address& peer) {
   const std::string_view target = request.target();
   const std::string_view path = target.substr(0, target.find('?'));
   const auto method = request.method();
@@ -285,6 +357,9 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
     co_return make_response(request, http::status::ok,
                             context.metrics.render(context.redis.ready(), context.subscriber.ready()),
                             "text/plain; version=0.0.4");
+  if (path.starts_with("/cti/")) co_return co_await cti(context, request, path, peer);
+  if (path == "/api/v1/recordings" || path.starts_with("/api/v1/recordings/"))
+    co_return co_await recordings(context, request, path);
   if (path == "/api/v1/auth/login") {
     if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
     co_return co_await login(context, request);
@@ -336,9 +411,10 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
 
 }  // namespace
 
-asio::awaitable<http_response> handle_request(gateway_context& context, const http_request& request) {
+asio::awaitable<http_response> handle_request(gateway_context& context, const http_request& request,
+                                              const asio::ip::address& peer) {
   ++context.metrics.http_requests_total;
-  auto response = co_await route(context, request);
+  auto response = co_await route(context, request, peer);
   if (response.result_int() >= 400) ++context.metrics.http_errors_total;
   co_return response;
 }

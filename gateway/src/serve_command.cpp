@@ -100,7 +100,14 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
       continue;
     }
     std::cout << "  " << (d.role == v1::LAWYER_ROLE ? "LAWYER" : v1::Role_Name(d.role)) << "  " << d.username << "  "
-              << password << "\n";
+              << password;
+    if (d.role == v1::LAWYER_ROLE) {
+      // The softphone's password (docs/telephony.md): only its digest hash is stored.
+      const auto sip_password = agents::generate_password();
+      if (co_await accounts.set_sip_password(d.username, config.phone.sip_domain, sip_password))
+        std::cout << "  SIP " << sip_password;
+    }
+    std::cout << "\n";
   }
   std::cout.flush();
 }

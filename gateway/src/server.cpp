@@ -3,6 +3,7 @@
 
 #include "context.hpp"
 #include "http_session.hpp"
+#include "phone_service.hpp"
 
 #include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
@@ -26,13 +27,19 @@ struct server::impl {
         subscriber(
             io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_hint(payload); },
             [this](std::string_view) { context.connections.refresh_all(); }),
-        context{config, redis, subscriber, queue, accounts, archive, {}, {}},
+        context{config, redis, subscriber, queue, accounts, archive, nullptr, {}, {}},
         acceptor(io),
-        sweep_timer(io) {}
+        sweep_timer(io),
+        phone(context, io.get_executor()) {
+    context.phone = &phone;
+  }
 
   void on_hint(std::string_view payload) {
     ++context.metrics.notifications_total;
-    if (auto hint = queue::engine::parse_notification(payload)) context.connections.dispatch(*hint);
+    if (auto hint = queue::engine::parse_notification(payload)) {
+      context.connections.dispatch(*hint);
+      phone.on_hint(*hint);
+    }
   }
 
   asio::awaitable<void> accept_loop() {
@@ -69,6 +76,7 @@ struct server::impl {
   gateway_context context;
   tcp::acceptor acceptor;
   asio::steady_timer sweep_timer;
+  phone_service phone;
   bool stopped = false;
 };
 
@@ -96,6 +104,7 @@ boost::system::result<std::uint16_t, std::string> server::start() {
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   asio::co_spawn(impl_->io, impl_->sweep_loop(), asio::detached);
   // Every node runs the archiver; the lease in Redis lets one of them write at a time.
+  impl_->phone.start();
   asio::co_spawn(impl_->io, impl_->context.archive.run(impl_->context.queue, core::random_hex(8)), asio::detached);
   return acceptor.local_endpoint().port();
 }
@@ -106,6 +115,7 @@ void server::stop() {
   impl_->acceptor.close(ec);
   impl_->sweep_timer.cancel();
   impl_->context.archive.stop();
+  impl_->phone.stop();
   impl_->context.connections.close_all();
   impl_->subscriber.stop();
 }

@@ -65,6 +65,7 @@ v1::AgentState to_agent_state(const queue::agent_view& agent, const queue::engin
   state.set_chat_capacity(agent.chat_capacity);
   state.set_consecutive_misses(agent.misses);
   state.set_sessions_today(agent.sessions_today);
+  state.set_phone_registered(agent.phone_registered);
   if (agent.offer) *state.mutable_offer() = to_offer(*agent.offer);
   for (const auto& s : agent.sessions) *state.add_sessions() = to_update(s, engine);
   return state;

@@ -187,6 +187,10 @@ local function refresh_ready(aid, now)
   end
 end
 
+-- A call can ring only a lawyer whose softphone is registered ({c}:phone:<aid> lives as long as
+-- the registration).
+local function phone_ready(aid) return redis.call('EXISTS', P .. 'phone:' .. aid) == 1 end
+
 -- Lawyers who declined or missed a session, "aid=until_ms,…", skipped for it until then.
 local function excluded(s, aid, now)
   for who, until_ms in string.gmatch(s.excluded or '', '([^,=]+)=(%d+)') do
@@ -249,6 +253,10 @@ local function leave_queue(sid, s)
   redis.call('ZREM', P .. 'overflow:' .. s.language, sid)
 end
 
+-- Kamailio rings a lawyer's phone for ring_ms and reports the no-answer itself; the deadline is a
+-- safety net for a lost report, late enough never to withdraw a call the phone may still answer.
+local PHONE_RING_SLACK_MS = 5000
+
 local function make_offer(sid, s, aid, now)
   local seq = redis.call('HINCRBY', session_key(sid), 'offer_seq', 1)
   local offer_id = sid .. '.' .. seq
@@ -257,7 +265,7 @@ local function make_offer(sid, s, aid, now)
     'offer_expires_ms', expires, 'offered_ms', now)
   leave_queue(sid, s)
   redis.call('HSET', agent_key(aid), 'offer_sid', sid, 'last_offer_ms', now)
-  redis.call('ZADD', P .. 'deadlines', expires, 'offer:' .. sid)
+  redis.call('ZADD', P .. 'deadlines', expires + (s.channel == 'PHONE' and PHONE_RING_SLACK_MS or 0), 'offer:' .. sid)
   refresh_ready(aid, now)
   event('offered', sid, 'agent', aid, 'offer', offer_id)
   notify('s', sid)
@@ -270,7 +278,7 @@ end
 local function first_ready(key, low, high, s, now)
   local ids = redis.call('ZRANGEBYSCORE', key, low, '(' .. high, 'LIMIT', 0, 10)
   for _, aid in ipairs(ids) do
-    if not excluded(s, aid, now) then return aid end
+    if not excluded(s, aid, now) and (s.channel ~= 'PHONE' or phone_ready(aid)) then return aid end
   end
   return nil
 end
@@ -308,7 +316,8 @@ local function match_agent(aid, now)
       local score = tonumber(head[i + 1])
       if best_score and score >= best_score then return end
       local s = hash(session_key(head[i]))
-      if s and s.state == 'QUEUED' and (idle or s.channel ~= 'PHONE') and not excluded(s, aid, now) and
+      if s and s.state == 'QUEUED' and (s.channel ~= 'PHONE' or (idle and phone_ready(aid))) and
+        not excluded(s, aid, now) and
         now - tonumber(s.queued_ms) >= min_wait then
         best_sid, best_score = head[i], score
         return
@@ -346,6 +355,21 @@ local function requeue(sid, s, now, reason, exclude_agent)
   end
   match_session(sid, now)
   if aid and aid ~= '' then match_agent(aid, now) end
+end
+
+-- The offered lawyer did not take it (the offer timed out, their phone did not answer or was not
+-- reachable): it counts as a miss, enough misses in a row set them AWAY, and the session goes back
+-- to its place in line without them.
+local function miss_offer(sid, s, now, reason)
+  local aid = s.offered_to
+  local misses = redis.call('HINCRBY', agent_key(aid), 'misses', 1)
+  event('offer_timeout', sid, 'agent', aid, 'misses', misses, 'reason', reason)
+  if misses >= S.max_misses then
+    -- Stop ringing a lawyer who is not there; the supervisor sees why in the status reason.
+    redis.call('HSET', agent_key(aid), 'status', 'AWAY', 'status_reason', 'missed_offers', 'status_ms', now)
+    event('agent_status', '', 'agent', aid, 'status', 'AWAY', 'reason', 'missed_offers')
+  end
+  requeue(sid, s, now, reason, true)
 end
 
 -- A waiting session leaves routing for good (the caller left, or left a message): out of the

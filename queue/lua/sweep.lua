@@ -37,15 +37,7 @@ for _, entry in ipairs(due) do
   else
     local s = hash(session_key(id))
     if s and kind == 'offer' and s.state == 'OFFERED' and tonumber(s.offer_expires_ms) <= now then
-      local aid = s.offered_to
-      local misses = redis.call('HINCRBY', agent_key(aid), 'misses', 1)
-      event('offer_timeout', id, 'agent', aid, 'misses', misses)
-      if misses >= S.max_misses then
-        -- Stop ringing a lawyer who is not there; the supervisor sees why in the status reason.
-        redis.call('HSET', agent_key(aid), 'status', 'AWAY', 'status_reason', 'missed_offers', 'status_ms', now)
-        event('agent_status', '', 'agent', aid, 'status', 'AWAY', 'reason', 'missed_offers')
-      end
-      requeue(id, s, now, 'timeout', true)
+      miss_offer(id, s, now, 'timeout')
     elseif s and kind == 'wait' and (s.state == 'QUEUED' or s.state == 'OFFERED') then
       -- The wait crossed a threshold: widen the lawyers it may go to, or offer a message.
       local stage = stage_of(s, now)

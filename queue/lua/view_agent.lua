@@ -6,6 +6,8 @@ if #agent == 0 then return {{}, {}, {}} end
 local a = hash(KEYS[1])
 agent[#agent + 1] = 'sessions_today'
 agent[#agent + 1] = tostring(sessions_today(a, now_ms()))
+agent[#agent + 1] = 'phone_registered'
+agent[#agent + 1] = phone_ready(a.id or '') and '1' or '0'
 local offer = {}
 if (a.offer_sid or '') ~= '' then offer = redis.call('HGETALL', session_key(a.offer_sid)) end
 local sessions = {}

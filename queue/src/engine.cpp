@@ -159,6 +159,36 @@ asio::awaitable<result<v1::SessionState>> engine::end_by_caller(const std::strin
   co_return state;
 }
 
+asio::awaitable<result<v1::SessionState>> engine::time_out_caller(const std::string& session_id,
+                                                                  std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{"queue_timeout", ""};
+  auto reply = co_await run("end_session", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  v1::SessionState state = v1::SESSION_STATE_UNSPECIFIED;
+  v1::SessionState_Parse(reply->field("state").text, &state);
+  co_return state;
+}
+
+asio::awaitable<result<void>> engine::phone_missed(const std::string& agent_id, const std::string& session_id,
+                                                   const std::string& reason, std::int64_t seen_ms,
+                                                   std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{agent_id, reason, std::to_string(seen_ms)};
+  auto reply = co_await run("missed", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::set_phone(const std::string& agent_id, std::chrono::milliseconds lifetime,
+                                                const std::string& contact, std::string request_id) {
+  std::vector<std::string> keys{agent_key(agent_id)};
+  std::vector<std::string> args{agent_id, std::to_string(lifetime.count()), contact};
+  auto reply = co_await run("set_phone", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
 asio::awaitable<result<void>> engine::end_by_lawyer(const std::string& agent_id, const std::string& session_id,
                                                     std::string request_id) {
   std::vector<std::string> keys{session_key(session_id)};
@@ -182,6 +212,15 @@ asio::awaitable<result<void>> engine::wrap_up(const std::string& agent_id, const
 asio::awaitable<result<void>> engine::rate(const std::string& session_id, v1::Rating rating, std::string request_id) {
   std::vector<std::string> keys{session_key(session_id)};
   std::vector<std::string> args{v1::Rating_Name(rating)};
+  auto reply = co_await run("rate", std::move(keys), std::move(args), std::move(request_id));
+  if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> engine::survey_unrated(const std::string& session_id, const std::string& outcome,
+                                                     std::string request_id) {
+  std::vector<std::string> keys{session_key(session_id)};
+  std::vector<std::string> args{outcome};
   auto reply = co_await run("rate", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};

@@ -31,6 +31,8 @@ std::optional<session_view> decode_session(const core::redis_value& flat) {
   s.enqueued_ms = to_int(flat.field("enqueued_ms"));
   s.answered_ms = to_int(flat.field("answered_ms"));
   s.offer_expires_ms = to_int(flat.field("offer_expires_ms"));
+  s.offered_ms = to_int(flat.field("offered_ms"));
+  s.contact = flat.field("contact").text;
   s.position = static_cast<int>(to_int(flat.field("position")));
   s.staffed = static_cast<int>(to_int(flat.field("staffed")));
   s.caller_connected = flat.field("caller_connected").text == "1";
@@ -53,6 +55,7 @@ agent_view decode_agent_fields(const core::redis_value& fields) {
   a.chat_capacity = static_cast<int>(to_int(fields.field("chat_capacity")));
   a.misses = static_cast<int>(to_int(fields.field("misses")));
   a.on_call = to_int(fields.field("calls")) > 0;
+  a.phone_registered = fields.field("phone_registered").text == "1";
   a.sessions_today = static_cast<int>(to_int(fields.field("sessions_today")));
   return a;
 }

@@ -52,7 +52,7 @@ function tail(text, lines = 40) {
 
 // ---- processes ----
 
-class Proc {
+export class Proc {
   constructor(name, cmd, args, { logFile, env } = {}) {
     this.name = name;
     this.cmd = cmd;
@@ -157,7 +157,7 @@ class Proc {
 }
 
 // Runs a command to completion with a bounded time; throws with its output on failure.
-async function runToCompletion(name, cmd, args, { timeoutMs = 30000, logFile } = {}) {
+export async function runToCompletion(name, cmd, args, { timeoutMs = 30000, logFile } = {}) {
   const p = new Proc(name, cmd, args, { logFile });
   const finished = await p.waitExit(timeoutMs);
   if (!finished) {
@@ -356,7 +356,7 @@ export class Stack {
 //   accounts: [{username, password, role: 'LAWYER'|'SUPERVISOR'|'ADMIN', name, categories?, languages?, chatCapacity?,
 //               backupCategories?}]
 //   config:   {section: {key: value}} overrides of tests/e2e/e2e.toml
-export async function startStack({ name = 'e2e', accounts = [], config = {} } = {}) {
+export async function startStack({ name = 'e2e', accounts = [], config = {}, port = 0 } = {}) {
   if (!fs.existsSync(HOTLINE_BIN)) {
     throw new Error(`the gateway binary ${HOTLINE_BIN} does not exist (set HOTLINE_BIN)`);
   }
@@ -390,6 +390,7 @@ export async function startStack({ name = 'e2e', accounts = [], config = {} } = 
     fs.writeFileSync(configFile, toml);
     stack.configFile = configFile;
     const dataDir = stack.file('data');
+    stack.dataDir = dataDir;
     fs.mkdirSync(dataDir);
 
     // accounts
@@ -405,7 +406,7 @@ export async function startStack({ name = 'e2e', accounts = [], config = {} } = 
 
     // gateway
     const serve = new Proc('hotline serve', HOTLINE_BIN, [
-      'serve', '--config', configFile, '--port', '0', '--redis', `unix:${sock}`, '--data-dir', dataDir,
+      'serve', '--config', configFile, '--port', String(port), '--redis', `unix:${sock}`, '--data-dir', dataDir,
     ], { logFile: stack.file('serve.log') });
     stack.procs.push(serve);
     const m = await serve.waitForOutput(/hotline: listening on (http:\/\/[^\s]+)/, 30000, 'the "hotline: listening on" line');

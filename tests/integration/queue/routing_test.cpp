@@ -304,9 +304,32 @@ TEST_F(Routing, ALawyerTakesUpToTheirChatCapacity) {
   }());
 }
 
+TEST_F(Routing, ACallRingsOnlyARegisteredPhone) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("l1"));
+    co_await start(phone_caller("call"));
+    EXPECT_EQ((co_await session("call")).state, v1::QUEUED) << "no softphone registered";
+    EXPECT_TRUE(co_await engine.set_phone("l1", std::chrono::minutes(1), "sip:l1@127.0.0.1", ""));
+    auto offered = co_await session("call");
+    EXPECT_EQ(offered.offered_to, "l1") << "the registration itself routes the waiting call";
+    EXPECT_TRUE((co_await engine.agent("l1"))->phone_registered);
+    // A no-answer report older than the offer is stale; a current one is a miss.
+    EXPECT_TRUE(co_await engine.phone_missed("l1", "call", "no_answer", offered.offered_ms - 1000, ""));
+    EXPECT_EQ((co_await session("call")).state, v1::OFFERED);
+    EXPECT_TRUE(co_await engine.phone_missed("l1", "call", "no_answer", offered.offered_ms, ""));
+    EXPECT_EQ((co_await session("call")).state, v1::QUEUED);
+    EXPECT_EQ((co_await engine.agent("l1"))->misses, 1);
+    EXPECT_TRUE(co_await engine.set_phone("l1", std::chrono::milliseconds(0), "", ""));
+    EXPECT_FALSE((co_await engine.agent("l1"))->phone_registered);
+    co_await expect_invariants("phones");
+  }());
+}
+
 TEST_F(Routing, ACallExcludesChatsAndAChatExcludesACall) {
   run([this]() -> asio::awaitable<void> {
     co_await available(lawyer("l1"));
+    EXPECT_TRUE(co_await engine.set_phone("l1", std::chrono::minutes(1), "sip:l1@127.0.0.1", ""));
+    EXPECT_TRUE(co_await engine.set_phone("l2", std::chrono::minutes(1), "sip:l2@127.0.0.1", ""));
     co_await start(phone_caller("call"));
     co_await take_offer("l1");
     co_await start(caller("chat"));

@@ -59,6 +59,12 @@ class accounts {
   /// Replaces the account's categories (both levels), languages and chat capacity with `skills`'s.
   boost::asio::awaitable<result<void>> set_skills(const std::string& username, const account& skills);
 
+  /// Sets the lawyer's SIP password for `realm`: only its digest HA1 is stored.
+  boost::asio::awaitable<result<void>> set_sip_password(const std::string& username, const std::string& realm,
+                                                        const std::string& password);
+  /// The stored HA1 of an enabled account with a SIP password for `realm`; ACCOUNT_NOT_FOUND otherwise.
+  boost::asio::awaitable<result<std::string>> sip_ha1(const std::string& username, const std::string& realm);
+
   /// Unknown user and wrong password take the same time and give the same error.
   boost::asio::awaitable<result<login_result>> login(const std::string& username, const std::string& password);
   /// The account behind a token, read fresh, so a disabled account is refused at once.

@@ -103,6 +103,35 @@ struct archive_config {
   int trim_interval_seconds = 60;
 };
 
+/// The phone channel: Kamailio (SIP) and rtpengine (media) on loopback, driven by the gateway.
+struct phone_config {
+  bool enabled = false;
+  std::string sip_address = "127.0.0.1";
+  int sip_port = 5060;
+  std::string sip_domain = "127.0.0.1";  ///< the digest realm lawyers' softphones register in
+  int evapi_port = 8448;                 ///< Kamailio's event socket; the gateway connects to it
+  std::string rtp_address = "127.0.0.1";
+  int rtpengine_ng_port = 2223;
+  int rtpengine_cli_port = 2224;
+  int rtp_port_min = 30000;
+  int rtp_port_max = 30999;
+  int dtmf_port = 8091;  ///< where rtpengine sends each keypad digit
+  /// The HMAC key Kamailio signs CTI requests with; empty: generated once into <data_dir>/phone/cti_secret.
+  std::string cti_secret;
+  std::vector<std::string> cti_allowed_sources{"127.0.0.1", "::1"};
+  int cti_max_skew_seconds = 30;
+  int recheck_seconds = 30;       ///< a parked call asks again this often even without a push
+  int queue_cap_seconds = 600;    ///< Kamailio answers 480 after this long in the queue
+  int record_percent = 5;         ///< the share of calls recorded for quality inspection (质检)
+  int recording_retention_days = 90;
+  int survey_seconds = 8;         ///< how long the survey waits for a digit after its prompt
+  /// The category of a call to plain 12348 with no IVR choice; empty or unknown: the first category.
+  std::string default_category;
+  std::string prompts_dir;        ///< the centre's own recordings, by file name; empty: the generated ones
+  std::string kamailio_binary = "kamailio";
+  std::string rtpengine_binary = "rtpengine";
+};
+
 struct accounts_config {
   int token_ttl_hours = 12;
   bool demo_accounts = true;
@@ -117,6 +146,7 @@ struct config {
   stats_config stats;
   archive_config archive;
   accounts_config accounts;
+  phone_config phone;
   std::string log_level = "info";
 };
 

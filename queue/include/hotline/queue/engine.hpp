@@ -36,11 +36,26 @@ class engine {
                                                std::string request_id);
   /// The caller leaves: abandons a waiting session, or ends a connected one.
   boost::asio::awaitable<result<v1::SessionState>> end_by_caller(const std::string& session_id, std::string request_id);
+  /// The phone system gave up on a waiting caller (its queue cap): booked as an abandon with reason
+  /// queue_timeout.
+  boost::asio::awaitable<result<v1::SessionState>> time_out_caller(const std::string& session_id,
+                                                                   std::string request_id);
+  /// The lawyer's phone did not take the call offered to it: `reason` is no_answer, busy or
+  /// offline. A report older than the current offer (`seen_ms` before it was made) is ignored.
+  boost::asio::awaitable<result<void>> phone_missed(const std::string& agent_id, const std::string& session_id,
+                                                    const std::string& reason, std::int64_t seen_ms,
+                                                    std::string request_id);
+  /// A lawyer's softphone registered for `lifetime` (zero: unregistered); calls ring only registered phones.
+  boost::asio::awaitable<result<void>> set_phone(const std::string& agent_id, std::chrono::milliseconds lifetime,
+                                                 const std::string& contact, std::string request_id);
   boost::asio::awaitable<result<void>> end_by_lawyer(const std::string& agent_id, const std::string& session_id,
                                                      std::string request_id);
   boost::asio::awaitable<result<void>> wrap_up(const std::string& agent_id, const work_order& order,
                                                std::string request_id);
   boost::asio::awaitable<result<void>> rate(const std::string& session_id, v1::Rating rating, std::string request_id);
+  /// The keypad survey ended without a rating: "NO_INPUT" (no digit) or "HUNG_UP".
+  boost::asio::awaitable<result<void>> survey_unrated(const std::string& session_id, const std::string& outcome,
+                                                      std::string request_id);
   /// Appends to the transcript; returns the new message's id.
   boost::asio::awaitable<result<chat_entry>> post_chat(const std::string& session_id, v1::Party from,
                                                        const std::string& agent_id, const std::string& sender_name,

@@ -26,6 +26,8 @@ struct session_view {
   std::int64_t enqueued_ms = 0;
   std::int64_t answered_ms = 0;
   std::int64_t offer_expires_ms = 0;
+  std::int64_t offered_ms = 0;
+  std::string contact;  ///< masked; the caller's number for a phone session
   int position = 0;  ///< 1 = next in line; 0 when not waiting
   int staffed = 0;   ///< lawyers AVAILABLE for this session's skill
   bool caller_connected = false;
@@ -47,6 +49,7 @@ struct agent_view {
   int misses = 0;
   int sessions_today = 0;
   bool on_call = false;
+  bool phone_registered = false;
   std::optional<session_view> offer;
   std::vector<session_view> sessions;
 };

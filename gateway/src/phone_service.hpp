@@ -1,0 +1,55 @@
+#pragma once
+// The phone channel's gateway side: the CTI API Kamailio calls, the evapi socket it parks and
+// resumes calls on, rtpengine's media control (announcements, music, survey) over ng, the keypad
+// digits rtpengine reports, and the recordings for quality inspection.
+// Calls are queue sessions of channel PHONE, routed by the same scripts as chats.
+
+#include "context.hpp"
+#include "wire_error.hpp"
+#include "ws_session.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/system/result.hpp>
+
+#include <filesystem>
+#include <memory>
+
+namespace hotline::gateway {
+
+template <class T>
+using wire_result = boost::system::result<T, wire_error>;
+
+class phone_service {
+ public:
+  /// The CTI secret is phone.cti_secret, or the one generated into the data directory.
+  phone_service(gateway_context& context, boost::asio::any_io_executor executor);
+  ~phone_service();
+
+  /// Connects to Kamailio's evapi socket and listens for rtpengine's digits (phone.enabled only).
+  void start();
+  void stop();
+  /// Routing changed something: a call may have a lawyer now, or a new place in line.
+  void on_hint(const queue::notification& hint);
+
+  /// 403 unless the peer is allowed, 401 unless the signature is valid, fresh and not seen before.
+  boost::asio::awaitable<wire_result<void>> authenticate(const http_request& request,
+                                                         const boost::asio::ip::address& peer);
+  boost::asio::awaitable<wire_result<v1::CtiCallReply>> route_call(const v1::CtiCallRequest& request);
+  boost::asio::awaitable<wire_result<void>> call_event(const std::string& path_callid, const v1::CtiEvent& event);
+  boost::asio::awaitable<wire_result<v1::CtiCredentials>> credentials(const v1::CtiCredentialsRequest& request);
+  boost::asio::awaitable<wire_result<void>> registration(const v1::CtiRegistration& registration);
+
+  boost::asio::awaitable<wire_result<v1::RecordingList>> recordings(int limit);
+  /// The compressed recording of a session, when there is one.
+  std::optional<std::filesystem::path> recording_file(const std::string& session_id) const;
+
+  /// The session id a call-id maps to: the same on every node and every retry.
+  static std::string session_id_of(const std::string& callid);
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace hotline::gateway
