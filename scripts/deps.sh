@@ -15,7 +15,7 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(nodejs npm chromium fonts-noto-cjk postgresql sip-tester)
 elif [[ "${1:-}" == "--bench" ]]; then
-  packages+=(postgresql sip-tester)
+  packages+=(postgresql sip-tester nodejs npm)
 fi
 
 missing=()
@@ -25,7 +25,7 @@ for p in "${packages[@]}"; do
   fi
 done
 # node and npm may come from elsewhere than Debian; what counts is that they run.
-if [[ "${1:-}" == "--test" ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+if [[ "${1:-}" == "--test" || "${1:-}" == "--bench" ]] && command -v node >/dev/null && command -v npm >/dev/null; then
   filtered=()
   for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
   missing=("${filtered[@]+"${filtered[@]}"}")

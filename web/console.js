@@ -46,6 +46,7 @@ const ui = {
   offerMeter: $('offer-meter'),
   offerAccept: $('offer-accept'),
   offerDecline: $('offer-decline'),
+  offerPhone: $('offer-phone'),
   sessionCount: $('session-count'),
   noSessions: $('no-sessions'),
   sessions: $('sessions'),
@@ -645,6 +646,11 @@ function render() {
     ui.offerChannel.textContent = CHANNEL_LABELS[o.channel] || o.channel || '';
     ui.offerPriority.textContent = PRIORITY_LABELS[o.priority] || o.priority || '普通';
     const busy = !!S.offerRequest;
+    // A call is answered (or refused) on the softphone; the console only shows that it rings.
+    const call = o.channel === 'PHONE';
+    show(ui.offerAccept, !call);
+    show(ui.offerDecline, !call);
+    show(ui.offerPhone, call);
     ui.offerAccept.disabled = !open || busy;
     ui.offerDecline.disabled = !open || busy;
     ui.offerAccept.textContent = busy && S.offerRequest.kind === 'accept' ? '正在接入…' : '接受';

@@ -7,7 +7,7 @@
 import {
   AGENT_STATUS_LABELS, JsonSocket, OVERFLOW_REASON_LABELS, PRIORITY_LABELS, SESSION_STATE_LABELS,
   api, authStore, banner, el, formatClock, formatCount, formatDuration, formatPercent, loadCatalog, loginForm, nameOf,
-  request, show, statusReasonText, statusSetByRouting, toNumber,
+  request, show, statusReasonText, statusSetByRouting, toNumber, wsUrl,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -100,6 +100,7 @@ const ui = {
   agentsCount: $('agents-count'),
   agentRows: $('agent-rows'),
   agentsEmpty: $('agents-empty'),
+  listenStatus: $('listen-status'),
   wall: {
     section: $('wallboard'),
     status: $('wall-status'),
@@ -385,10 +386,85 @@ function renderQueue() {
       el('td', { class: 'num', dataset: { col: 'load' } }, `${toNumber(a.activeSessions)} / ${toNumber(a.chatCapacity)}`),
       el('td', { class: 'num', dataset: { col: 'today' } }, String(toNumber(a.sessionsToday))),
       el('td', { dataset: { col: 'skills' } }, (a.skills || []).map(skillLabel).join('、') || '—'),
-      el('td', { dataset: { col: 'backup' } }, (a.backupSkills || []).map(skillLabel).join('、') || '—'));
+      el('td', { dataset: { col: 'backup' } }, (a.backupSkills || []).map(skillLabel).join('、') || '—'),
+      el('td', {}, listenButton(a)));
   }));
   ui.agentsCount.textContent = `（${agents.length}）`;
   show(ui.agentsEmpty, agents.length === 0);
+}
+
+// ---- live listening to a call (质检): /ws/listen pushes both sides' A-law packets ----
+
+function alawToFloat(a) {
+  a ^= 0x55;
+  let t = (a & 0x0f) << 4;
+  const seg = (a & 0x70) >> 4;
+  if (seg === 0) t += 8; else t = (t + 0x108) << (seg - 1);
+  return ((a & 0x80) ? t : -t) / 32768;
+}
+
+function listenButton(a) {
+  const call = (a.sessions || []).find((s) => s.channel === 'PHONE' && s.state === 'CONNECTED');
+  if (!call) return '—';
+  const active = S.listen && S.listen.sessionId === call.sessionId;
+  return el('button', {
+    type: 'button', class: 'secondary small', dataset: { testid: 'listen', sessionId: call.sessionId },
+    onclick: () => (active ? stopListening() : startListening(call.sessionId, a.displayName || a.agentId)),
+  }, active ? '停止监听' : '监听');
+}
+
+function stopListening() {
+  if (!S.listen) return;
+  S.listen.socket.close();
+  if (S.listen.audio) S.listen.audio.close();
+  S.listen = null;
+  show(ui.listenStatus, false);
+  renderQueue();
+}
+
+function startListening(sessionId, lawyerName) {
+  stopListening();
+  const socket = new WebSocket(wsUrl(`/ws/listen?token=${encodeURIComponent(S.auth.token)}&session=${encodeURIComponent(sessionId)}`));
+  const listen = { sessionId, socket, packets: 0, audio: null, playhead: [0, 0] };
+  S.listen = listen;
+  try {
+    listen.audio = new AudioContext({ sampleRate: 8000 });
+  } catch (e) {
+    listen.audio = null;  // no sound device: the packets are still counted
+  }
+  const status = (text) => {
+    ui.listenStatus.textContent = text;
+    ui.listenStatus.dataset.packets = String(listen.packets);
+    show(ui.listenStatus, true);
+  };
+  status(`正在接入 ${lawyerName} 的通话…`);
+  socket.onmessage = (event) => {
+    const frame = JSON.parse(event.data);
+    if (frame.error) {
+      status(`无法监听：${frame.error.message}`);
+      return;
+    }
+    if (frame.started) status(`监听中：${lawyerName} 的通话`);
+    if (!frame.audio) return;
+    listen.packets += 1;
+    if (listen.packets % 25 === 0) status(`监听中：${lawyerName} 的通话（已收到 ${listen.packets} 个语音包）`);
+    if (!listen.audio) return;
+    const bytes = Uint8Array.from(atob(frame.audio.alaw || ''), (c) => c.charCodeAt(0));
+    const buffer = listen.audio.createBuffer(1, bytes.length, 8000);
+    const samples = buffer.getChannelData(0);
+    for (let i = 0; i < bytes.length; i++) samples[i] = alawToFloat(bytes[i]);
+    const source = listen.audio.createBufferSource();
+    source.buffer = buffer;
+    source.connect(listen.audio.destination);
+    const side = frame.audio.side === 1 ? 1 : 0;
+    const at = Math.max(listen.audio.currentTime + 0.1, listen.playhead[side]);
+    source.start(at);
+    listen.playhead[side] = at + buffer.duration;
+  };
+  socket.onclose = () => {
+    if (S.listen === listen) status(`监听已结束（共 ${listen.packets} 个语音包）`);
+  };
+  renderQueue();
 }
 
 // The waited times tick between two snapshots.

@@ -1,5 +1,6 @@
 // Lawyer frames → queue operations. The whole routing state is pushed as agentState on every change.
 #include "agent_session.hpp"
+#include "phone_service.hpp"
 
 #include "session_update.hpp"
 
@@ -72,11 +73,20 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
       co_await set_status(rid, frame.set_status().status());
       co_return;
     case v1::AgentFrame::kAccept: {
+      // A call is taken by answering the phone: Kamailio reports it, and only then is it connected.
+      if (phone_service::is_call(frame.accept().offer_id())) {
+        send_error(rid, v1::INVALID_STATE, "a call is answered on the softphone");
+        co_return;
+      }
       auto r = co_await queue.accept(me, frame.accept().offer_id(), scoped(rid));
       if (!r) failed = r.error();
       break;
     }
     case v1::AgentFrame::kDecline: {
+      if (phone_service::is_call(frame.decline().offer_id())) {
+        send_error(rid, v1::INVALID_STATE, "a call is declined on the softphone (busy)");
+        co_return;
+      }
       auto r = co_await queue.decline(me, frame.decline().offer_id(), scoped(rid));
       if (!r) failed = r.error();
       break;

@@ -3,6 +3,7 @@
 
 #include "agent_session.hpp"
 #include "caller_session.hpp"
+#include "listen_session.hpp"
 #include "routes.hpp"
 #include "wallboard_session.hpp"
 
@@ -94,6 +95,10 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         auto token = query_parameters(target)["token"];
         session =
             std::make_shared<wallboard_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
+      } else if (path == "/ws/listen") {
+        auto parameters = query_parameters(target);
+        session = std::make_shared<listen_session>(websocket_stream(std::move(stream)), context, log_id,
+                                                   parameters["token"], parameters["session"]);
       } else {
         co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
         co_return;

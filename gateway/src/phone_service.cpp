@@ -137,6 +137,43 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
   const core::phone_config& phone() const { return context.config.phone; }
   std::string call_key(const std::string& sid) const { return prefix + "call:" + sid; }
 
+  /// Kamailio's reports as they arrived, by its clock: the record to reconcile a call's figures
+  /// against (Kamailio posts at most once) and what the benchmark times calls by.
+  asio::awaitable<void> audit(const std::string& sid, const std::string& what, const std::string& ts,
+                              const std::string& lawyer) {
+    std::vector<std::string> append{"XADD", prefix + "cti", "MAXLEN", "~", "100000", "*", "session", sid, "what", what,
+                                    "ts", ts, "lawyer", lawyer};
+    co_await context.redis.exec(std::move(append));
+    std::vector<std::string> seen{"HSET", call_key(sid), "seen_ms", std::to_string(now_ms())};
+    co_await context.redis.exec(std::move(seen));
+  }
+
+  /// Kamailio posts each report at most once: a hang-up lost while the gateway was down would leave
+  /// a caller waiting forever (and lawyers rung for nobody). A parked call asks again every
+  /// phone.recheck_seconds, so a waiting call unheard of for three rechecks is gone.
+  asio::awaitable<void> reap_lost_calls() {
+    auto self = shared_from_this();
+    const auto silence_ms = std::int64_t(phone().recheck_seconds) * 3000 + 10000;
+    while (!stopped) {
+      asio::steady_timer pause(executor, std::chrono::seconds(phone().recheck_seconds));
+      boost::system::error_code ec;
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      auto snapshot = co_await context.queue.snapshot();
+      if (!snapshot) continue;
+      for (const auto& s : snapshot->sessions) {
+        if (s.channel != v1::PHONE || (s.state != v1::QUEUED && s.state != v1::OFFERED)) continue;
+        std::vector<std::string> read_seen{"HGET", call_key(s.id), "seen_ms"};
+        auto seen = co_await context.redis.exec(std::move(read_seen));
+        const auto last = seen ? seen->as_integer().value_or(0) : 0;
+        if (now_ms() - last < silence_ms) continue;
+        const std::string reason = "call_lost";
+        auto ended = co_await context.queue.end_waiting_call(s.id, reason, "cti-lost:" + s.id);
+        if (ended) log->warn("call {}: nothing from Kamailio for {} s; booked as lost", s.id, (now_ms() - last) / 1000);
+        forget_media(s.id);
+      }
+    }
+  }
+
   // ---- prompts ----
 
   std::string prompt(const std::string& name) const {
@@ -264,8 +301,8 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
     auto found = media.find(sid);
     if (found == media.end()) co_return;
     const auto generation = take_over(found->second, stage::callback_booked);
-    std::vector<std::string> command1{"HGET", call_key(sid), "caller"};
-    auto call = co_await context.redis.exec(std::move(command1));
+    std::vector<std::string> read_caller{"HGET", call_key(sid), "caller"};
+    auto call = co_await context.redis.exec(std::move(read_caller));
     std::string caller;
     if (call) caller = call->as_string().value_or(std::string());
     queue::leave_message_request request{sid, v1::CALLBACK, number_of(caller), std::string("电话预约回拨")};
@@ -308,8 +345,8 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
 
   /// Asks Kamailio to hang up on the caller (the survey is over).
   asio::awaitable<void> end_call(const std::string& sid) {
-    std::vector<std::string> command2{"HGETALL", call_key(sid)};
-    auto call = co_await context.redis.exec(std::move(command2));
+    std::vector<std::string> read_call{"HGETALL", call_key(sid)};
+    auto call = co_await context.redis.exec(std::move(read_call));
     if (!call) co_return;
     v1::EvapiMessage message;
     message.set_event("end_call");
@@ -388,9 +425,10 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
   asio::awaitable<void> on_evapi(const v1::EvapiMessage& message) {
     const auto sid = session_id_of(message.callid());
     if (message.event() == "park") {
-      std::vector<std::string> command3{"HSET", call_key(sid), "tindex", std::to_string(message.tindex()), "tlabel",
+      std::vector<std::string> remember_park{"HSET", call_key(sid), "tindex", std::to_string(message.tindex()), "tlabel",
                                    std::to_string(message.tlabel()), "parked", "1"};
-      co_await context.redis.exec(std::move(command3));
+      co_await context.redis.exec(std::move(remember_park));
+      co_await audit(sid, "park", std::to_string(now_ms() / 1000.0), "");
       auto session = co_await context.queue.session(sid);
       if (!session) co_return;
       if (session->state == v1::OFFERED) {
@@ -407,21 +445,22 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
         co_await resume_parked(sid, reason);
       }
     } else if (message.event() == "resume_failed") {
-      std::vector<std::string> command4{"HSET", call_key(sid), "parked", "0"};
-      co_await context.redis.exec(std::move(command4));
+      // Gone (its cancel follows), or between two parks: re-parked, it asks again and is connected then.
+      std::vector<std::string> unpark{"HSET", call_key(sid), "parked", "0"};
+      co_await context.redis.exec(std::move(unpark));
     }
   }
 
   /// Pushes a parked call back to Kamailio once per `reason` (the offer id): it asks again at once.
   asio::awaitable<void> resume_parked(const std::string& sid, const std::string& reason) {
-    std::vector<std::string> command5{"HGETALL", call_key(sid)};
-    auto call = co_await context.redis.exec(std::move(command5));
+    std::vector<std::string> read_call{"HGETALL", call_key(sid)};
+    auto call = co_await context.redis.exec(std::move(read_call));
     if (!call || call->field("parked").text != "1") co_return;
-    std::vector<std::string> command6{"SET", prefix + "resume:" + sid + ":" + reason, "1", "NX", "PX", "120000"};
-    auto first = co_await context.redis.exec(std::move(command6));
+    std::vector<std::string> claim_resume{"SET", prefix + "resume:" + sid + ":" + reason, "1", "NX", "PX", "120000"};
+    auto first = co_await context.redis.exec(std::move(claim_resume));
     if (!first || first->is_nil()) co_return;
-    std::vector<std::string> command7{"HSET", call_key(sid), "parked", "0"};
-    co_await context.redis.exec(std::move(command7));
+    std::vector<std::string> unpark{"HSET", call_key(sid), "parked", "0"};
+    co_await context.redis.exec(std::move(unpark));
     v1::EvapiMessage message;
     message.set_event("resume");
     message.set_callid(call->field("callid").text);
@@ -576,11 +615,11 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
       co_return;
     }
     const auto seconds = (*converted)->seconds;
-    std::vector<std::string> command8{"HSET", prefix + "recording:" + sid, "lawyer", lawyer, "category", category,
+    std::vector<std::string> index_recording{"HSET", prefix + "recording:" + sid, "lawyer", lawyer, "category", category,
                                  "started_ms", std::to_string(started_ms), "seconds", std::to_string(seconds)};
-    co_await context.redis.exec(std::move(command8));
-    std::vector<std::string> command9{"ZADD", prefix + "recordings", std::to_string(started_ms), sid};
-    co_await context.redis.exec(std::move(command9));
+    co_await context.redis.exec(std::move(index_recording));
+    std::vector<std::string> list_recording{"ZADD", prefix + "recordings", std::to_string(started_ms), sid};
+    co_await context.redis.exec(std::move(list_recording));
     log->info("call {}: recording of {:.2f} s at {}", sid, seconds, mp3.string());
   }
 
@@ -589,16 +628,16 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
     auto self = shared_from_this();
     while (!stopped) {
       const auto cutoff = now_ms() - std::int64_t(phone().recording_retention_days) * 86'400'000;
-      std::vector<std::string> command10{"ZRANGEBYSCORE", prefix + "recordings", "-inf", std::to_string(cutoff)};
-      auto old = co_await context.redis.exec(std::move(command10));
+      std::vector<std::string> expired{"ZRANGEBYSCORE", prefix + "recordings", "-inf", std::to_string(cutoff)};
+      auto old = co_await context.redis.exec(std::move(expired));
       if (old && old->is_array()) {
         for (const auto& entry : old->elements) {
           std::error_code ec;
           std::filesystem::remove(recordings() / (entry.text + ".mp3"), ec);
-          std::vector<std::string> command11{"DEL", prefix + "recording:" + entry.text};
-          co_await context.redis.exec(std::move(command11));
-          std::vector<std::string> command12{"ZREM", prefix + "recordings", entry.text};
-          co_await context.redis.exec(std::move(command12));
+          std::vector<std::string> drop_entry{"DEL", prefix + "recording:" + entry.text};
+          co_await context.redis.exec(std::move(drop_entry));
+          std::vector<std::string> drop_from_list{"ZREM", prefix + "recordings", entry.text};
+          co_await context.redis.exec(std::move(drop_from_list));
           log->info("recording {} removed after {} days", entry.text, phone().recording_retention_days);
         }
       }
@@ -615,9 +654,32 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
     return std::stoul(digest.substr(0, 6), nullptr, 16) % 100 < static_cast<unsigned long>(phone().record_percent);
   }
 
+  /// A supervisor's live copy of one call.
+  struct listening {
+    std::string sid;
+    std::string callid;
+    std::string subscription;  ///< rtpengine's to-tag of the subscription
+    std::string supervisor;
+    std::vector<std::unique_ptr<udp::socket>> sockets;
+  };
+
+  asio::awaitable<void> copy_audio(std::shared_ptr<listening> who, std::size_t index, int side, audio_sink sink) {
+    std::array<char, 2048> buffer{};
+    auto& socket = *who->sockets[index];
+    for (;;) {
+      boost::system::error_code ec;
+      const auto n = co_await socket.async_receive(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !socket.is_open()) co_return;
+      if (ec || n <= 12 || (static_cast<unsigned char>(buffer[1]) & 0x7f) != 8) continue;
+      const std::size_t header = 12 + 4u * (static_cast<unsigned char>(buffer[0]) & 0x0f);
+      if (n > header) sink(side, std::string_view(buffer.data() + header, n - header));
+    }
+  }
+
   gateway_context& context;
   std::shared_ptr<spdlog::logger> log;
   std::string secret;
+  std::map<std::uint64_t, std::shared_ptr<listening>> listeners;
   std::string prefix;
   asio::any_io_executor executor;
   telephony::ng_client ng;
@@ -659,6 +721,7 @@ void phone_service::start() {
   asio::co_spawn(d.executor, d.dtmf_loop(), asio::detached);
   asio::co_spawn(d.executor, d.evapi_loop(), asio::detached);
   asio::co_spawn(d.executor, d.retention_loop(), asio::detached);
+  asio::co_spawn(d.executor, d.reap_lost_calls(), asio::detached);
 }
 
 void phone_service::stop() {
@@ -703,9 +766,9 @@ asio::awaitable<wire_result<void>> phone_service::authenticate(const http_reques
     co_return gateway_error(v1::NOT_AUTHENTICATED, "the request's timestamp is too far from the gateway's clock");
   if (d.secret.empty() || !telephony::cti_signature_valid(d.secret, timestamp, request.body(), signature))
     co_return gateway_error(v1::NOT_AUTHENTICATED, "bad signature");
-  std::vector<std::string> command13{"SET", d.prefix + "cti:seen:" + signature, "1", "NX", "EX",
+  std::vector<std::string> remember_signature{"SET", d.prefix + "cti:seen:" + signature, "1", "NX", "EX",
                                               std::to_string(2 * d.phone().cti_max_skew_seconds + 1)};
-  auto first = co_await d.context.redis.exec(std::move(command13));
+  auto first = co_await d.context.redis.exec(std::move(remember_signature));
   if (!first) co_return gateway_error(v1::STORE_UNAVAILABLE, "Redis is unavailable");
   if (first->is_nil()) co_return gateway_error(v1::NOT_AUTHENTICATED, "replayed request");
   co_return wire_result<void>{};
@@ -719,16 +782,17 @@ asio::awaitable<wire_result<v1::CtiCallReply>> phone_service::route_call(const v
   const auto key = d.call_key(sid);
   v1::CtiCallReply reply;
   reply.set_session(sid);
+  co_await d.audit(sid, "route", request.ts(), "");
 
-  std::vector<std::string> command14{"HSETNX", key, "callid", request.callid()};
-  auto known = co_await d.context.redis.exec(std::move(command14));
+  std::vector<std::string> claim_call{"HSETNX", key, "callid", request.callid()};
+  auto known = co_await d.context.redis.exec(std::move(claim_call));
   if (!known) co_return to_wire(known.error());
   if (known->integer == 1) {
-    std::vector<std::string> command15{"HSET", key, "ftag", request.ftag(), "caller", request.caller(), "created_ms",
+    std::vector<std::string> describe_call{"HSET", key, "ftag", request.ftag(), "caller", request.caller(), "created_ms",
                                    std::to_string(now_ms()), "record", d.sampled(sid) ? "1" : "0"};
-    co_await d.context.redis.exec(std::move(command15));
-    std::vector<std::string> command16{"EXPIRE", key, "86400"};
-    co_await d.context.redis.exec(std::move(command16));
+    co_await d.context.redis.exec(std::move(describe_call));
+    std::vector<std::string> expire_call{"EXPIRE", key, "86400"};
+    co_await d.context.redis.exec(std::move(expire_call));
   }
   // The category: an IVR choice, else the dialled suffix (12348-<n>: the n-th category).
   const auto& categories = d.context.config.routing.categories;
@@ -758,25 +822,25 @@ asio::awaitable<wire_result<v1::CtiCallReply>> phone_service::route_call(const v
   if (!session) co_return to_wire(session.error());
 
   if (session->state == v1::OFFERED) {
-    std::vector<std::string> command17{"HGET", key, "record"};
-    auto call = co_await d.context.redis.exec(std::move(command17));
+    std::vector<std::string> read_record{"HGET", key, "record"};
+    auto call = co_await d.context.redis.exec(std::move(read_record));
     reply.set_action("connect");
     reply.set_lawyer(session->offered_to);
     reply.set_ring(static_cast<int>(std::max<std::int64_t>(1, (session->offer_expires_ms - now_ms() + 999) / 1000)));
     reply.set_record(call && call->as_string().value_or(std::string()) == "1" ? 1 : 0);
-    std::vector<std::string> command18{"HSET", key, "parked", "0", "lawyer", session->offered_to};
-    co_await d.context.redis.exec(std::move(command18));
+    std::vector<std::string> mark_connecting{"HSET", key, "parked", "0", "lawyer", session->offered_to};
+    co_await d.context.redis.exec(std::move(mark_connecting));
     co_return reply;
   }
   if (session->state == v1::QUEUED) {
-    std::vector<std::string> command19{"HGET", key, "sdp"};
-    auto call = co_await d.context.redis.exec(std::move(command19));
+    std::vector<std::string> read_sdp{"HGET", key, "sdp"};
+    auto call = co_await d.context.redis.exec(std::move(read_sdp));
     std::string sdp;
     if (call) sdp = call->as_string().value_or(std::string());
     if (sdp.empty()) {
       sdp = co_await d.placeholder_sdp(request.callid(), request.ftag());
-      std::vector<std::string> command20{"HSET", key, "sdp", sdp};
-      if (!sdp.empty()) co_await d.context.redis.exec(std::move(command20));
+      std::vector<std::string> keep_sdp{"HSET", key, "sdp", sdp};
+      if (!sdp.empty()) co_await d.context.redis.exec(std::move(keep_sdp));
     }
     reply.set_action("wait");
     reply.set_position(session->position);
@@ -795,8 +859,8 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
   auto& d = *impl_;
   if (event.id().empty() || event.event().empty() || event.callid() != path_callid)
     co_return gateway_error(v1::BAD_REQUEST, "id and event are required, and callid must match the path");
-  std::vector<std::string> command21{"SET", d.prefix + "cti:event:" + event.id(), "1", "NX", "EX", "86400"};
-  auto first = co_await d.context.redis.exec(std::move(command21));
+  std::vector<std::string> claim_event{"SET", d.prefix + "cti:event:" + event.id(), "1", "NX", "EX", "86400"};
+  auto first = co_await d.context.redis.exec(std::move(claim_event));
   if (!first) co_return to_wire(first.error());
   if (first->is_nil()) co_return wire_result<void>{};  // a repeat: already applied
   const auto sid = session_id_of(event.callid());
@@ -809,8 +873,9 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
     co_return wire_result<void>{};
   }
   d.log->info("call {}: {} {}", sid, event.event(), event.lawyer());
-  std::vector<std::string> command22{"HSET", key, "ttag", event.ttag()};
-  if (!event.ttag().empty()) co_await d.context.redis.exec(std::move(command22));
+  co_await d.audit(sid, event.event(), event.ts(), event.lawyer());
+  std::vector<std::string> keep_ttag{"HSET", key, "ttag", event.ttag()};
+  if (!event.ttag().empty()) co_await d.context.redis.exec(std::move(keep_ttag));
 
   // Events can arrive late or out of order: one that implies an answer (the talk ended) books the
   // answer first, and the scripts refuse what the state has moved past.
@@ -818,8 +883,8 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
     if (session->state == v1::OFFERED && (event.lawyer().empty() || event.lawyer() == session->offered_to)) {
       auto accepted = co_await d.context.queue.accept(session->offered_to, session->offer_id, "cti-answer:" + sid);
       if (!accepted) d.log->warn("call {}: answer not booked: {}", sid, accepted.error().message());
-      std::vector<std::string> command23{"HSET", key, "answered_ms", std::to_string(seen_ms ? seen_ms : now_ms())};
-      co_await d.context.redis.exec(std::move(command23));
+      std::vector<std::string> mark_answered{"HSET", key, "answered_ms", std::to_string(seen_ms ? seen_ms : now_ms())};
+      co_await d.context.redis.exec(std::move(mark_answered));
       if (auto now = co_await d.context.queue.session(sid)) session = std::move(*now);
     }
   };
@@ -836,17 +901,18 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
       d.forget_media(sid);
     }
   } else if (kind == "timeout") {
-    co_await d.context.queue.time_out_caller(sid, request_id);
+    const std::string reason = "queue_timeout";
+    co_await d.context.queue.end_waiting_call(sid, reason, request_id);
     d.forget_media(sid);
   } else if (kind == "lawyer_hangup") {
     co_await answered();
     if (session->state == v1::CONNECTED) {
       co_await d.context.queue.end_by_lawyer(session->lawyer_id, sid, request_id);
-      std::vector<std::string> command24{"HSET", key, "talk_ended_ms", std::to_string(seen_ms ? seen_ms : now_ms())};
-      co_await d.context.redis.exec(std::move(command24));
+      std::vector<std::string> mark_talk_end{"HSET", key, "talk_ended_ms", std::to_string(seen_ms ? seen_ms : now_ms())};
+      co_await d.context.redis.exec(std::move(mark_talk_end));
       if (d.running) {
-        std::vector<std::string> command25{"HMGET", key, "callid", "ftag"};
-        auto call = co_await d.context.redis.exec(std::move(command25));
+        std::vector<std::string> read_tags{"HMGET", key, "callid", "ftag"};
+        auto call = co_await d.context.redis.exec(std::move(read_tags));
         std::string callid, ftag;
         if (call) {
           callid = call->at(0).text;
@@ -865,8 +931,8 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
       co_await d.context.queue.survey_unrated(sid, outcome, "cti-survey:" + sid);
     }
     d.forget_media(sid);
-    std::vector<std::string> command26{"HGETALL", key};
-    auto call = co_await d.context.redis.exec(std::move(command26));
+    std::vector<std::string> read_call{"HGETALL", key};
+    auto call = co_await d.context.redis.exec(std::move(read_call));
     if (d.running && call) {
       bdict request{{"command", "delete"}, {"call-id", event.callid()}, {"from-tag", call->field("ftag").text}};
       co_await d.ng_command(std::move(request));
@@ -904,6 +970,75 @@ asio::awaitable<wire_result<void>> phone_service::registration(const v1::CtiRegi
   co_return wire_result<void>{};
 }
 
+asio::awaitable<wire_result<std::string>> phone_service::listen(const std::string& session_id,
+                                                                const std::string& supervisor, std::uint64_t listener,
+                                                                audio_sink on_audio) {
+  auto& d = *impl_;
+  if (!d.running) co_return gateway_error(v1::NOT_FOUND, "the phone channel is off on this node");
+  auto session = co_await d.context.queue.session(session_id);
+  if (!session) co_return to_wire(session.error());
+  if (session->channel != v1::PHONE || session->state != v1::CONNECTED)
+    co_return gateway_error(v1::INVALID_STATE, "only a call in progress can be listened to");
+  std::vector<std::string> read_tags{"HMGET", d.call_key(session_id), "callid", "ftag"};
+  auto call = co_await d.context.redis.exec(std::move(read_tags));
+  if (!call) co_return to_wire(call.error());
+  auto who = std::make_shared<impl::listening>();
+  who->sid = session_id;
+  who->callid = call->at(0).text;
+  who->supervisor = supervisor;
+  const std::string caller_tag = call->at(1).text;
+  bdict request{{"command", "subscribe request"}, {"call-id", who->callid}, {"flags", telephony::blist{"all"}}};
+  auto offer = co_await d.ng_command(std::move(request));
+  if (!offer) co_return gateway_error(v1::INTERNAL, "rtpengine refused the subscription: " + offer.error());
+  who->subscription = telephony::text_of(*offer, "to-tag");
+  const auto offered_sdp = telephony::text_of(*offer, "sdp");
+  // One m=audio per party, in the order of "from-tags": the caller's tag is the caller's side.
+  std::vector<int> sides;
+  if (const auto found = offer->find("from-tags"); found != offer->end() && found->second.list())
+    for (const auto& tag : *found->second.list()) sides.push_back(tag.text() && *tag.text() == caller_tag ? 0 : 1);
+  std::size_t media = 0;
+  for (std::size_t at = 0; (at = offered_sdp.find("m=audio ", at)) != std::string::npos; at += 8) ++media;
+  std::string sdp = "v=0\r\no=supervisor 1 1 IN IP4 " + d.phone().rtp_address + "\r\ns=-\r\nc=IN IP4 " +
+                    d.phone().rtp_address + "\r\nt=0 0\r\n";
+  for (std::size_t i = 0; i < media; ++i) {
+    auto socket = std::make_unique<udp::socket>(d.executor);
+    boost::system::error_code ec;
+    socket->open(udp::v4(), ec);
+    if (!ec) socket->bind(udp::endpoint(asio::ip::make_address(d.phone().rtp_address, ec), 0), ec);
+    if (ec) co_return gateway_error(v1::INTERNAL, "cannot open a listening socket: " + ec.message());
+    sdp += "m=audio " + std::to_string(socket->local_endpoint().port()) +
+           " RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=recvonly\r\n";
+    who->sockets.push_back(std::move(socket));
+  }
+  bdict answer{{"command", "subscribe answer"}, {"call-id", who->callid}, {"to-tag", who->subscription},
+               {"sdp", sdp}, {"flags", telephony::blist{"allow transcoding"}}};
+  auto answered = co_await d.ng_command(std::move(answer));
+  if (!answered) co_return gateway_error(v1::INTERNAL, "rtpengine refused the subscription: " + answered.error());
+  for (std::size_t i = 0; i < who->sockets.size(); ++i)
+    asio::co_spawn(d.executor, d.copy_audio(who, i, i < sides.size() ? sides[i] : static_cast<int>(i), on_audio),
+                   asio::detached);
+  d.listeners[listener] = who;
+  d.log->info("supervisor {} listens to call {} (lawyer {})", supervisor, session_id, session->lawyer_id);
+  co_await d.audit(session_id, "listen", std::to_string(now_ms() / 1000.0), supervisor);
+  co_return session->lawyer_id;
+}
+
+asio::awaitable<void> phone_service::stop_listening(std::uint64_t listener) {
+  auto& d = *impl_;
+  auto found = d.listeners.find(listener);
+  if (found == d.listeners.end()) co_return;
+  auto who = found->second;
+  d.listeners.erase(found);
+  for (auto& socket : who->sockets) {
+    boost::system::error_code ec;
+    socket->close(ec);
+  }
+  bdict request{{"command", "unsubscribe"}, {"call-id", who->callid}, {"to-tag", who->subscription}};
+  co_await d.ng_command(std::move(request));
+  d.log->info("supervisor {} stopped listening to call {}", who->supervisor, who->sid);
+  co_await d.audit(who->sid, "listen_end", std::to_string(now_ms() / 1000.0), who->supervisor);
+}
+
 asio::awaitable<wire_result<v1::RecordingList>> phone_service::recordings(int limit) {
   auto& d = *impl_;
   std::vector<std::string> newest{"ZREVRANGE", d.prefix + "recordings", "0", std::to_string(std::max(1, limit) - 1)};
@@ -911,8 +1046,8 @@ asio::awaitable<wire_result<v1::RecordingList>> phone_service::recordings(int li
   if (!ids) co_return to_wire(ids.error());
   v1::RecordingList list;
   for (const auto& id : ids->elements) {
-    std::vector<std::string> command27{"HGETALL", d.prefix + "recording:" + id.text};
-    auto fields = co_await d.context.redis.exec(std::move(command27));
+    std::vector<std::string> read_recording{"HGETALL", d.prefix + "recording:" + id.text};
+    auto fields = co_await d.context.redis.exec(std::move(read_recording));
     if (!fields || fields->elements.empty()) continue;
     auto& r = *list.add_recordings();
     r.set_session_id(id.text);

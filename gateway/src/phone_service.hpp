@@ -13,6 +13,7 @@
 #include <boost/system/result.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace hotline::gateway {
@@ -40,12 +41,21 @@ class phone_service {
   boost::asio::awaitable<wire_result<v1::CtiCredentials>> credentials(const v1::CtiCredentialsRequest& request);
   boost::asio::awaitable<wire_result<void>> registration(const v1::CtiRegistration& registration);
 
+  /// A supervisor listens to a call in progress: rtpengine copies both sides to sockets of this
+  /// gateway (ng subscribe request/answer); `on_audio` gets every packet's A-law (side 0 the
+  /// caller, 1 the lawyer). Returns the lawyer on the call; stop_listening ends it. Both are logged.
+  using audio_sink = std::function<void(int side, std::string_view alaw)>;
+  boost::asio::awaitable<wire_result<std::string>> listen(const std::string& session_id, const std::string& supervisor,
+                                                          std::uint64_t listener, audio_sink on_audio);
+  boost::asio::awaitable<void> stop_listening(std::uint64_t listener);
+
   boost::asio::awaitable<wire_result<v1::RecordingList>> recordings(int limit);
   /// The compressed recording of a session, when there is one.
   std::optional<std::filesystem::path> recording_file(const std::string& session_id) const;
 
-  /// The session id a call-id maps to: the same on every node and every retry.
+  /// The session id a call-id maps to: the same on every node and every retry ("p…"; chats are "s…").
   static std::string session_id_of(const std::string& callid);
+  static bool is_call(std::string_view session_or_offer_id) { return session_or_offer_id.starts_with("p"); }
 
  private:
   struct impl;

@@ -145,7 +145,12 @@ asio::awaitable<http_response> queue_snapshot(gateway_context& context, const ht
   v1::QueueSnapshot out;
   for (const auto& s : snapshot->sessions)
     if (queue::is_waiting(s.state)) *out.add_waiting() = to_update(s, context.queue);
-  for (const auto& a : snapshot->agents) *out.add_agents() = to_agent_state(a, context.queue);
+  // Each lawyer with the sessions they hold (a call in progress is what a supervisor can listen to).
+  for (auto a : snapshot->agents) {
+    for (const auto& s : snapshot->sessions)
+      if (s.lawyer_id == a.id && (s.state == v1::CONNECTED || s.state == v1::WRAP_UP)) a.sessions.push_back(s);
+    *out.add_agents() = to_agent_state(a, context.queue);
+  }
   out.set_taken_at_ms(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());

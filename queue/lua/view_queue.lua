@@ -20,6 +20,8 @@ for _, aid in ipairs(redis.call('SMEMBERS', P .. 'agents')) do
   if #flat > 0 then
     flat[#flat + 1] = 'sessions_today'
     flat[#flat + 1] = tostring(sessions_today(hash(agent_key(aid)), now_ms()))
+    flat[#flat + 1] = 'phone_registered'
+    flat[#flat + 1] = phone_ready(aid) and '1' or '0'
     agents[#agents + 1] = flat
   end
 end

@@ -159,10 +159,10 @@ asio::awaitable<result<v1::SessionState>> engine::end_by_caller(const std::strin
   co_return state;
 }
 
-asio::awaitable<result<v1::SessionState>> engine::time_out_caller(const std::string& session_id,
-                                                                  std::string request_id) {
+asio::awaitable<result<v1::SessionState>> engine::end_waiting_call(const std::string& session_id,
+                                                                   const std::string& reason, std::string request_id) {
   std::vector<std::string> keys{session_key(session_id)};
-  std::vector<std::string> args{"queue_timeout", ""};
+  std::vector<std::string> args{reason, ""};
   auto reply = co_await run("end_session", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   v1::SessionState state = v1::SESSION_STATE_UNSPECIFIED;

@@ -25,8 +25,8 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
 
 std::string gateway_url(const core::config& config) {
   std::string host = config.server.listen;
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  if (host == "::") host = "::1";
+  // A wildcard listener takes IPv4 loopback too (dual stack): Kamailio uses that.
+  if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return "http://" + host + ":" + std::to_string(config.server.port);
 }

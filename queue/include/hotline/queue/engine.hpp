@@ -36,10 +36,10 @@ class engine {
                                                std::string request_id);
   /// The caller leaves: abandons a waiting session, or ends a connected one.
   boost::asio::awaitable<result<v1::SessionState>> end_by_caller(const std::string& session_id, std::string request_id);
-  /// The phone system gave up on a waiting caller (its queue cap): booked as an abandon with reason
-  /// queue_timeout.
-  boost::asio::awaitable<result<v1::SessionState>> time_out_caller(const std::string& session_id,
-                                                                   std::string request_id);
+  /// The phone side ended a waiting call: `reason` queue_timeout (Kamailio's queue cap) or
+  /// call_lost (Kamailio stopped asking about it); booked as an abandon with that reason.
+  boost::asio::awaitable<result<v1::SessionState>> end_waiting_call(const std::string& session_id,
+                                                                    const std::string& reason, std::string request_id);
   /// The lawyer's phone did not take the call offered to it: `reason` is no_answer, busy or
   /// offline. A report older than the current offer (`seen_ms` before it was made) is ignored.
   boost::asio::awaitable<result<void>> phone_missed(const std::string& agent_id, const std::string& session_id,

@@ -1,0 +1,28 @@
+#pragma once
+// A supervisor listening live to a call (/ws/listen?token=…&session=…): both sides of the call,
+// as rtpengine copies them, pushed as A-law frames until the socket closes or the call ends.
+
+#include "ws_session.hpp"
+
+namespace hotline::gateway {
+
+class listen_session final : public ws_session {
+ public:
+  listen_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token,
+                 std::string session_id);
+
+ private:
+  boost::asio::awaitable<void> on_open() override;
+  boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
+  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_closed() override;
+  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
+                  const std::string& message) override;
+  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
+
+  std::string token_;
+  std::string session_id_;
+  std::uint64_t listener_ = 0;  ///< non-zero while listening
+};
+
+}  // namespace hotline::gateway
