@@ -75,7 +75,7 @@ async function main() {
   }
   const stack = await startPhoneStack('phone-bench', {
     accounts,
-    config: { phone: { record_percent: 0, survey_seconds: 1, recheck_seconds: 30 },
+    config: { phone: { record_percent: 0, survey_seconds: 1, recheck_seconds: 30, rtp_port_min: 20000, rtp_port_max: 21999 },
       routing: { wrap_up_seconds: 1, max_wait_seconds: 3600, max_queue_length: 1000, ring_timeout_seconds: 20 } },
   });
   const phones = [];

@@ -559,23 +559,26 @@ function renderPane(pane, s) {
   if (s.rating && s.rating !== 'RATING_UNSPECIFIED') {
     parts.push(`评价：${{ SATISFIED: '满意', BASIC_SATISFIED: '基本满意', DISSATISFIED: '不满意' }[s.rating] || s.rating}`);
   }
+  const connected = s.state === 'CONNECTED';
+  // A call is ended on the softphone and has no chat box; the gateway refuses end and transfer for it.
+  const call = s.channel === 'PHONE';
+  if (call && connected) parts.push('通话中，请在话机上挂断');
   pane.meta.textContent = parts.filter(Boolean).join('　');
 
-  const connected = s.state === 'CONNECTED';
   const wrapping = s.state === 'WRAP_UP';
   if (!connected) {
     pane.ending = false;
     pane.transferOpen = false;
     pane.transferring = false;
   }
-  show(pane.endBtn, connected);
+  show(pane.endBtn, connected && !call);
   pane.endBtn.disabled = !open || pane.ending || pane.transferring;
 
-  show(pane.transferBtn, connected);
+  show(pane.transferBtn, connected && !call);
   pane.transferBtn.disabled = !open || pane.ending || pane.transferring;
   pane.transferBtn.setAttribute('aria-expanded', String(pane.transferOpen));
-  show(pane.transferForm, connected && pane.transferOpen);
-  if (connected && pane.transferOpen) {
+  show(pane.transferForm, connected && !call && pane.transferOpen);
+  if (connected && !call && pane.transferOpen) {
     if (pane.tCatSel.options.length <= 1 && S.catalog.categories.length) fillTransferForm(pane, s);
     const hotline = pane.modeSel.value === 'hotline';
     show(pane.skillFields, !hotline);
@@ -587,7 +590,7 @@ function renderPane(pane, s) {
     pane.transferSubmit.textContent = pane.transferring ? '正在转接…' : '确认转接';
     pane.modeSel.disabled = pane.transferring;
   }
-  show(pane.compose, connected);
+  show(pane.compose, connected && !call);
   pane.input.disabled = !open;
   pane.sendBtn.disabled = !open;
 

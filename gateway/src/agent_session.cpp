@@ -18,19 +18,7 @@ constexpr std::size_t max_note_chars = 8000;
 }  // namespace
 
 agent_session::agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token)
-    : ws_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
-
-std::unique_ptr<google::protobuf::Message> agent_session::new_server_frame() const {
-  return std::make_unique<v1::AgentServerFrame>();
-}
-
-void agent_session::fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                               const std::string& message) {
-  auto& f = static_cast<v1::AgentServerFrame&>(frame);
-  f.set_request_id(request_id);
-  f.mutable_error()->set_code(code);
-  f.mutable_error()->set_message(message);
-}
+    : framed_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
 
 std::string agent_session::scoped(const std::string& request_id) const {
   return request_id.empty() ? std::string() : "a:" + account_->username + ":" + request_id;
@@ -103,6 +91,12 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
       break;
     }
     case v1::AgentFrame::kEnd: {
+      // The call's media and signalling live in Kamailio: ending it here would free the lawyer
+      // for the next call while their phone still talks.
+      if (phone_service::is_call(frame.end().session_id())) {
+        send_error(rid, v1::INVALID_STATE, "a call is ended by hanging up the softphone");
+        co_return;
+      }
       auto r = co_await queue.end_by_lawyer(me, frame.end().session_id(), scoped(rid));
       if (!r) failed = r.error();
       break;
@@ -122,6 +116,10 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
     }
     case v1::AgentFrame::kTransfer: {
       const auto& t = frame.transfer();
+      if (phone_service::is_call(t.session_id())) {
+        send_error(rid, v1::INVALID_STATE, "a call cannot be transferred from the console");
+        co_return;
+      }
       if (t.destination().empty() == t.category().empty()) {
         send_error(rid, v1::BAD_REQUEST, "a transfer names either a category or a destination");
         co_return;

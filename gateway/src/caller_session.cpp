@@ -19,18 +19,6 @@ constexpr std::size_t max_question_bytes = 2000;
 
 }  // namespace
 
-std::unique_ptr<google::protobuf::Message> caller_session::new_server_frame() const {
-  return std::make_unique<v1::CallerServerFrame>();
-}
-
-void caller_session::fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                                const std::string& message) {
-  auto& f = static_cast<v1::CallerServerFrame&>(frame);
-  f.set_request_id(request_id);
-  f.mutable_error()->set_code(code);
-  f.mutable_error()->set_message(message);
-}
-
 asio::awaitable<void> caller_session::on_open() {
   ++context_.metrics.ws_callers;
   co_return;

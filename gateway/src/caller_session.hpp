@@ -7,18 +7,15 @@
 
 namespace hotline::gateway {
 
-class caller_session final : public ws_session {
+class caller_session final : public framed_session<v1::CallerServerFrame> {
  public:
-  using ws_session::ws_session;
+  using framed_session::framed_session;
 
  private:
   boost::asio::awaitable<void> on_open() override;
   boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
   boost::asio::awaitable<void> on_refresh() override;
   boost::asio::awaitable<void> on_closed() override;
-  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                  const std::string& message) override;
-  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
 
   boost::asio::awaitable<void> start(const std::string& request_id, const v1::StartSession& start);
   boost::asio::awaitable<void> resume(const std::string& request_id, const v1::ResumeSession& resume);

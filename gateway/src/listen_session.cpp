@@ -8,21 +8,9 @@ namespace asio = boost::asio;
 
 listen_session::listen_session(websocket_stream stream, gateway_context& context, std::string log_id,
                                std::string token, std::string session_id)
-    : ws_session(std::move(stream), context, std::move(log_id)),
+    : framed_session(std::move(stream), context, std::move(log_id)),
       token_(std::move(token)),
       session_id_(std::move(session_id)) {}
-
-std::unique_ptr<google::protobuf::Message> listen_session::new_server_frame() const {
-  return std::make_unique<v1::ListenServerFrame>();
-}
-
-void listen_session::fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                                const std::string& message) {
-  auto& f = static_cast<v1::ListenServerFrame&>(frame);
-  f.set_request_id(request_id);
-  f.mutable_error()->set_code(code);
-  f.mutable_error()->set_message(message);
-}
 
 asio::awaitable<void> listen_session::on_open() {
   std::vector<v1::Role> allowed{v1::SUPERVISOR, v1::ADMIN};

@@ -12,18 +12,7 @@ namespace asio = boost::asio;
 
 wallboard_session::wallboard_session(websocket_stream stream, gateway_context& context, std::string log_id,
                                      std::string token)
-    : ws_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
-
-std::unique_ptr<google::protobuf::Message> wallboard_session::new_server_frame() const {
-  return std::make_unique<v1::WallboardServerFrame>();
-}
-
-void wallboard_session::fill_error(google::protobuf::Message& frame, const std::string&, v1::ErrorCode code,
-                                   const std::string& message) {
-  auto& f = static_cast<v1::WallboardServerFrame&>(frame);
-  f.mutable_error()->set_code(code);
-  f.mutable_error()->set_message(message);
-}
+    : framed_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
 
 asio::awaitable<void> wallboard_session::on_open() {
   std::vector<v1::Role> allowed{v1::SUPERVISOR, v1::ADMIN};

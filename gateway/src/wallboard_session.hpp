@@ -6,7 +6,7 @@
 
 namespace hotline::gateway {
 
-class wallboard_session final : public ws_session {
+class wallboard_session final : public framed_session<v1::WallboardServerFrame> {
  public:
   wallboard_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token);
 
@@ -15,9 +15,6 @@ class wallboard_session final : public ws_session {
   boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
   boost::asio::awaitable<void> on_refresh() override;
   boost::asio::awaitable<void> on_closed() override;
-  void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                  const std::string& message) override;
-  std::unique_ptr<google::protobuf::Message> new_server_frame() const override;
 
   std::string token_;
   bool authorized_ = false;

@@ -105,9 +105,7 @@ void ws_session::send(const google::protobuf::Message& frame) {
 
 void ws_session::send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message) {
   ++context_.metrics.ws_frame_errors_total;
-  auto frame = new_server_frame();
-  fill_error(*frame, request_id, code, message);
-  send(*frame);
+  send(*error_frame(request_id, code, message));
 }
 
 void ws_session::send_error(const std::string& request_id, const boost::system::error_code& ec) {

@@ -56,10 +56,9 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   const std::string log_id_;  ///< starts every log line about this connection
 
  private:
-  /// Builds the error frame of this connection's kind.
-  virtual void fill_error(google::protobuf::Message& frame, const std::string& request_id, v1::ErrorCode code,
-                          const std::string& message) = 0;
-  virtual std::unique_ptr<google::protobuf::Message> new_server_frame() const = 0;
+  /// The error frame of this connection's kind.
+  virtual std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id, v1::ErrorCode code,
+                                                                 const std::string& message) const = 0;
 
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> refresh_loop();
@@ -72,6 +71,24 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   bool finished_ = false;
   bool refreshing_ = false;
   bool refresh_again_ = false;
+};
+
+/// A connection whose server frames are `ServerFrame`: a message with an `error` field and,
+/// where the client sends requests, a `request_id` the error echoes.
+template <class ServerFrame>
+class framed_session : public ws_session {
+ protected:
+  using ws_session::ws_session;
+
+ private:
+  std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id, v1::ErrorCode code,
+                                                         const std::string& message) const final {
+    auto frame = std::make_unique<ServerFrame>();
+    if constexpr (requires { frame->set_request_id(request_id); }) frame->set_request_id(request_id);
+    frame->mutable_error()->set_code(code);
+    frame->mutable_error()->set_message(message);
+    return frame;
+  }
 };
 
 }  // namespace hotline::gateway

@@ -81,6 +81,7 @@ v1::ArchivedSession to_archived_session(const fields& f, int utc_offset_minutes)
   s.set_work_order_outcome(get(f, "wo_outcome"));
   s.set_work_order_note(get(f, "wo_note"));
   s.set_work_order_auto(get(f, "wo_auto") == "1");
+  s.set_survey(enum_field<v1::SurveyOutcome>(f, "survey", v1::SurveyOutcome_Parse));
   return s;
 }
 

@@ -64,7 +64,8 @@ const table<v1::ArchivedSession>& session_table() {
                            HOTLINE_ENUM(R, work_order_type, WorkOrderType, v1::WORK_ORDER_TYPE_UNSPECIFIED),
                            HOTLINE_TEXT(R, work_order_outcome),
                            HOTLINE_TEXT(R, work_order_note),
-                           HOTLINE_INT(R, work_order_auto)},
+                           HOTLINE_INT(R, work_order_auto),
+                           HOTLINE_ENUM(R, survey, SurveyOutcome, v1::SURVEY_OUTCOME_UNSPECIFIED)},
                           "enqueued_ms, id"};
   return t;
 }

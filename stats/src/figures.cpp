@@ -35,6 +35,7 @@ const std::map<std::string, std::string>& chinese() {
       {"occupancy", "坐席占用率 = 律师处理时长 ÷ 签入时长（在线咨询可同时接待多人，可超过 100%）"},
       {"satisfaction", "满意率 =（满意 + 基本满意）÷ 评价量"},
       {"rating_rate", "评价率 = 评价量 ÷ 接通量"},
+      {"survey_unrated", "电话满意度回访未评价：回访提示后未按键、或来电人挂机的通话数（不计入评价量）"},
       {"transferred_out", "转外线：转至其他热线（12345、110 等）的已接通会话数"},
       {"transferred_internal", "内部转接：已接通会话转至其他类别排队的次数"},
       {"messages_received", "留言量：留言及预约回拨数（含重复留言）"},
@@ -91,6 +92,9 @@ const std::vector<v1::MetricDefinition>& metric_definitions() {
                  "signed-in time (chats run side by side, so it can pass 100%)"),
       definition("satisfaction", "满意率 satisfaction = (满意 + 基本满意) ÷ rated", "rated sessions"),
       definition("rating_rate", "评价率 rating rate = rated ÷ answered", "answered sessions"),
+      definition("survey_unrated",
+                 "电话回访未评价 phone surveys without a rating: no digit pressed, or the caller hung up "
+                 "(survey_no_input, survey_hung_up; not in rated)"),
       definition("transferred_out", "转外线 transferred out: answered sessions sent on to another hotline (by number)"),
       definition("transferred_internal", "内部转接: moves of answered sessions to another category's queue"),
       definition("messages_received", "留言量 messages received: message and callback tickets, duplicates included"),

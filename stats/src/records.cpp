@@ -241,6 +241,8 @@ class ledger {
       if (s.rating() == v1::BASIC_SATISFIED) r.set_basic_satisfied(r.basic_satisfied() + 1);
       if (s.rating() == v1::DISSATISFIED) r.set_dissatisfied(r.dissatisfied() + 1);
     }
+    if (s.survey() == v1::NO_INPUT) r.set_survey_no_input(r.survey_no_input() + 1);
+    if (s.survey() == v1::HUNG_UP) r.set_survey_hung_up(r.survey_hung_up() + 1);
     if (!s.transferred_to().empty()) {
       r.set_transferred_out(r.transferred_out() + 1);
       (*r.mutable_transferred_out_by_destination())[s.transferred_to()] += 1;
@@ -448,6 +450,8 @@ std::map<std::string, std::map<std::string, std::int64_t>> recount(const record_
       if (s.rating() == v1::BASIC_SATISFIED) count("basic_satisfied");
       if (s.rating() == v1::DISSATISFIED) count("dissatisfied");
     }
+    if (s.survey() == v1::NO_INPUT) count("survey_no_input");
+    if (s.survey() == v1::HUNG_UP) count("survey_hung_up");
     if (!s.transferred_to().empty()) count("transferred_out");
     if (s.transfers() > 0) count("transferred_internal", s.transfers());
   }

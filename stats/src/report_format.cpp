@@ -55,7 +55,7 @@ void csv_row(std::ostringstream& out, const v1::SummaryRow& r) {
       << fraction(r.has_on_time_reply_rate(), r.on_time_reply_rate()) << ',' << r.carried_in() << ',' << r.carried_out()
       << ',' << r.resolved() << ',' << fraction(r.has_occupancy(), r.occupancy()) << ','
       << seconds(true, r.has_average_wait_seconds() ? r.average_wait_seconds() : 0.0) << ',' << csv_cell(r.period())
-      << ',' << csv_cell(r.dimension()) << "\r\n";
+      << ',' << csv_cell(r.dimension()) << ',' << r.survey_no_input() << ',' << r.survey_hung_up() << "\r\n";
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ std::string to_csv(const v1::SummaryReport& report) {
          "satisfaction,rating_rate,average_speed_of_answer_seconds,average_handle_time_seconds,"
          "longest_wait_seconds,transferred_out,transferred_internal,messages_received,messages_duplicate,"
          "messages_replied,messages_open,reply_rate,on_time_reply_rate,carried_in,carried_out,resolved,occupancy,"
-         "average_wait_seconds,period,dimension\r\n";
+         "average_wait_seconds,period,dimension,survey_no_input,survey_hung_up\r\n";
   for (const auto& row : report.rows()) csv_row(out, row);
   csv_row(out, report.total());
   return out.str();
@@ -100,7 +100,8 @@ std::string to_text(const v1::SummaryReport& report) {
   out << "  service level (" << report.service_level_seconds() << " s)     "
       << percent(t.has_service_level(), t.service_level()) << "\n";
   out << "  satisfaction 满意率     " << percent(t.has_satisfaction(), t.satisfaction()) << " of " << t.rated()
-      << " rated (rating rate " << percent(t.has_rating_rate(), t.rating_rate()) << ")\n";
+      << " rated (rating rate " << percent(t.has_rating_rate(), t.rating_rate()) << "; phone surveys unrated: "
+      << t.survey_no_input() << " no digit, " << t.survey_hung_up() << " hung up)\n";
   out << "  messages 留言           " << t.messages_received() << " received, " << t.messages_duplicate()
       << " duplicate, " << t.messages_replied() << " replied, " << t.messages_open() << " open; reply rate 回复率 "
       << percent(t.has_reply_rate(), t.reply_rate()) << " (on time "

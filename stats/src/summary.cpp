@@ -41,6 +41,8 @@ v1::SummaryRow make_row(const std::string& key, const totals& t) {
   row.set_satisfied(t.get("satisfied"));
   row.set_basic_satisfied(t.get("basic_satisfied"));
   row.set_dissatisfied(t.get("dissatisfied"));
+  row.set_survey_no_input(t.get("survey_no_input"));
+  row.set_survey_hung_up(t.get("survey_hung_up"));
   row.set_handled(t.get("handled"));
   row.set_transferred_out(t.get("transferred_out"));
   row.set_transferred_internal(t.get("transferred_internal"));

@@ -261,6 +261,8 @@ export class Stack {
       this.failed = true;
       const logs = this.procs.map((p) => `--- ${p.name} (pid ${p.pid}) output tail ---\n${tail(p.output, 30)}`).join('\n');
       err.message = `${err.message}\n(artifacts in ${this.dir})\n${logs}`;
+      // Stop what the test started now: a sipp or Kamailio left running would keep node from exiting.
+      await this.stop();
       throw err;
     }
   }

@@ -3,9 +3,9 @@
 // what they say is a tone), a real browser for the lawyer's console, and the real gateway.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openConsole, waitFor, waitForText, waitVisible, loginHttp, getSummary, http, sleep } from './harness.mjs';
+import { openConsole, setConsoleAvailable, waitFor, waitForText, waitVisible, loginHttp, getSummary, http, sleep } from './harness.mjs';
 import {
-  RtpPhone, bestCorrelation, cti, envelope, freePort, promptEnvelope, setSipPassword, signed, sipp, startPhoneStack,
+  RtpPhone, bestCorrelation, cti, envelope, freePort, promptEnvelope, queueEvents, setSipPassword, signed, sipp, startPhoneStack,
   toneShare,
 } from './phone_harness.mjs';
 
@@ -57,6 +57,12 @@ test('a phone call: waits hearing its place in line, reaches the lawyer, is list
         await waitFor('the dashboard to receive the call\'s audio', async () =>
           Number(await manager.page.getAttribute('#listen-status', 'data-packets')) >= 100, { timeoutMs: 6000 });
         await waitForText(manager.page, '#listen-status', '监听中', 'the listening banner');
+
+        // The console shows the call as connected, ended on the phone: no end, transfer or chat box.
+        const pane = console1.page.locator('[data-testid=session-pane][data-state=CONNECTED]');
+        await waitForText(console1.page, '[data-testid=session-meta]', '通话中', 'the console: the call in progress');
+        assert.equal(await pane.locator('[data-testid=session-end]').isVisible(), false, 'no end button for a call');
+        assert.equal(await pane.locator('[data-testid=session-compose]').isVisible(), false, 'no chat box for a call');
 
         await waitFor('the lawyer hanging up after 8 s of talk', () => phone.exited, { timeoutMs: 30000 });
         const lawyerLeft = Date.now();
@@ -138,6 +144,48 @@ test('a caller who hangs up while queued is booked as abandoned', { timeout: 120
   });
   await stack.stop();
 });
+
+test("a caller who hangs up while the lawyer's phone rings is booked as abandoned, not as the lawyer's miss",
+  { timeout: 120000 }, async (t) => {
+    const stack = await startPhoneStack('phone-abandon-ringing', {
+      accounts: [lawyer, supervisor], config: { routing: { ring_timeout_seconds: 30 } },
+    });
+    await stack.run(t, async () => {
+      await setSipPassword(stack, 'lawyer1', 'sip-secret-lawyer1');
+      const callerRtp = new RtpPhone(await freePort('udp'), 400);
+      await callerRtp.open();
+      try {
+        const ringing = sipp(stack, 'sipp-lawyer', 'lawyer_noanswer.xml', { wait_ms: 60000 }, { port: await freePort('udp'),
+          extra: ['-s', 'lawyer1', '-au', 'lawyer1', '-ap', 'sip-secret-lawyer1'] });
+        const browser = await stack.launchBrowser();
+        const console1 = await openConsole(stack, browser, stack.baseUrl, lawyer, 'lawyer console', { available: false });
+        await waitFor('the console to show the phone registered',
+          async () => (await console1.page.getAttribute('#phone-status', 'data-registered')) === '1', { timeoutMs: 15000 });
+        await setConsoleAvailable(console1, 'lawyer console');
+
+        const caller = sipp(stack, 'sipp-cancel', 'caller_cancel.xml',
+          { cat: 1, caller_rtp_port: callerRtp.port, wait_ms: 3000 }, { port: await freePort('udp') });
+        await waitFor('the caller to cancel', () => caller.exited, { timeoutMs: 30000 });
+        assert.equal(caller.exitCode, 0, `caller_cancel: ${caller.describeExit()}`);
+        await waitFor("the lawyer's phone to stop ringing", () => ringing.exited, { timeoutMs: 10000 });
+        assert.equal(ringing.exitCode, 97, `the lawyer's phone rang and was cancelled: ${ringing.describeExit()}`);
+
+        const boss = (await loginHttp(stack.baseUrl, supervisor.username, supervisor.password)).token;
+        await waitFor('the report to count the abandon', async () => {
+          const report = await getSummary(stack.baseUrl, boss, { groupBy: 'day,channel' });
+          const row = (report.rows || []).find((r) => r.dimension === 'PHONE' && Number(r.offered) > 0);
+          return row && Number(row.abandoned) === 1 && Number(row.answered) === 0;
+        }, { timeoutMs: 20000 });
+        const booked = queueEvents(stack).filter((e) => e.session && e.type !== 'queued').map((e) => e.type);
+        assert.ok(booked.includes('offered'), `the call was offered: ${booked}`);
+        assert.ok(!booked.includes('offer_timeout'), `a caller hanging up is not the lawyer's miss: ${booked}`);
+        await waitForText(console1.page, '#agent-status', '在线', 'the lawyer available again');
+      } finally {
+        callerRtp.close();
+      }
+    });
+    await stack.stop();
+  });
 
 test('CTI requests: unsigned, replayed, stale and foreign-source are refused; duplicate and shuffled events count once',
   { timeout: 120000 }, async (t) => {

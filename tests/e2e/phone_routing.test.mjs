@@ -1,9 +1,9 @@
-// Phone routing through real Kamailio, rtpengine and sipp: the queue cap, a gateway restart with calls parked, FIFO under load, and calls and
-// chats sharing the same lawyers.
+// Phone routing through real Kamailio, rtpengine and sipp: lawyers who do not answer or are busy, the queue cap,
+// a gateway restart with calls parked, FIFO under load, and calls and chats sharing the same lawyers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  HOTLINE_BIN, Proc, openConsole, startCallerChat, waitFor, waitVisible, loginHttp, getSummary, http, sleep,
+  HOTLINE_BIN, Proc, openConsole, setConsoleAvailable, startCallerChat, waitFor, waitVisible, loginHttp, getSummary, http, sleep,
 } from './harness.mjs';
 import {
   RtpPhone, answeringLawyer, freePort, queueEvents as events, setSipPassword, sipp, startPhoneStack,
@@ -17,6 +17,74 @@ async function phoneRow(stack, token) {
   const report = await getSummary(stack.baseUrl, token, { groupBy: 'day,channel' });
   return (report.rows || []).find((r) => r.dimension === 'PHONE' && Number(r.offered) > 0);
 }
+
+/// A lawyer's softphone that registers and handles one call with `scenario` (lawyer_noanswer.xml or
+/// lawyer_busy.xml), and their console, signed in and available once the phone shows as registered.
+async function failingLawyer(stack, browser, n, scenario) {
+  const phone = sipp(stack, `sipp-lawyer${n}`, scenario, { wait_ms: 60000 },
+    { port: await freePort('udp'), extra: ['-s', `lawyer${n}`, '-au', `lawyer${n}`, '-ap', `sip-secret-lawyer${n}`] });
+  const console1 = await openConsole(stack, browser, stack.baseUrl, lawyerAccount(n), `lawyer${n}`, { available: false });
+  await waitFor(`lawyer${n}: the console to show the phone registered`,
+    async () => (await console1.page.getAttribute('#phone-status', 'data-registered')) === '1', { timeoutMs: 15000 });
+  await setConsoleAvailable(console1, `lawyer${n}`);
+  return phone;
+}
+
+const offersOf = (stack) => events(stack).filter((e) => ['offered', 'offer_timeout', 'declined', 'answered'].includes(e.type))
+  .map((e) => `${e.type}:${e.agent}${e.reason ? `:${e.reason}` : ''}`);
+
+test('a lawyer who does not answer, then one who is busy: the call waits again each time and goes to the next free lawyer',
+  { timeout: 180000 }, async (t) => {
+    const stack = await startPhoneStack('phone-lawyer-failure', {
+      accounts: [lawyerAccount(1), lawyerAccount(2), lawyerAccount(3), supervisor],
+      config: { phone: { survey_seconds: 1 },
+        routing: { ring_timeout_seconds: 3, decline_exclusion_seconds: 120, wrap_up_seconds: 1 } },
+    });
+    await stack.run(t, async () => {
+      for (const n of [1, 2, 3]) await setSipPassword(stack, `lawyer${n}`, `sip-secret-lawyer${n}`);
+      const callerRtp = new RtpPhone(await freePort('udp'), 400);
+      await callerRtp.open();
+      let lawyer3;
+      try {
+        const browser = await stack.launchBrowser();
+        const silent = await failingLawyer(stack, browser, 1, 'lawyer_noanswer.xml');
+        const caller = sipp(stack, 'sipp-caller', 'caller_hangup.xml', { cat: 1, caller_rtp_port: callerRtp.port,
+          talk_ms: 1000 }, { port: await freePort('udp') });
+
+        await waitFor('lawyer1 to be rung and give up after the ring time', () => silent.exited, { timeoutMs: 30000 });
+        assert.equal(silent.exitCode, 97, `lawyer1 was rung and cancelled: ${silent.describeExit()}`);
+        await waitFor('the unanswered offer booked as a miss', () => offersOf(stack).includes('offer_timeout:lawyer1:no_answer'),
+          { timeoutMs: 10000 });
+        const heardBefore = callerRtp.samples().length;
+        await sleep(2000);
+        assert.ok(callerRtp.samples().length - heardBefore > 8000, 'the caller waits again, hearing the queue');
+
+        const busy = await failingLawyer(stack, browser, 2, 'lawyer_busy.xml');
+        await waitFor('lawyer2 to answer busy', () => busy.exited, { timeoutMs: 30000 });
+        assert.equal(busy.exitCode, 97, `lawyer2 was rung and said busy: ${busy.describeExit()}`);
+        await waitFor('the busy phone booked as a decline', () => offersOf(stack).includes('declined:lawyer2:busy'),
+          { timeoutMs: 10000 });
+
+        lawyer3 = answeringLawyer(stack, 3);
+        await openConsole(stack, browser, stack.baseUrl, lawyerAccount(3), 'lawyer3');
+        await waitFor('the call to reach lawyer3', () => lawyer3.calls === 1, { timeoutMs: 60000 });
+        await waitFor('the caller to hang up', () => caller.exited, { timeoutMs: 30000 });
+        assert.equal(caller.exitCode, 0, `caller: ${caller.describeExit()}`);
+        assert.deepEqual(offersOf(stack), ['offered:lawyer1', 'offer_timeout:lawyer1:no_answer', 'offered:lawyer2',
+          'declined:lawyer2:busy', 'offered:lawyer3', 'answered:lawyer3']);
+
+        const boss = (await loginHttp(stack.baseUrl, supervisor.username, supervisor.password)).token;
+        await waitFor('one call, answered once, in the report', async () => {
+          const row = await phoneRow(stack, boss);
+          return row && Number(row.offered) === 1 && Number(row.answered) === 1 && Number(row.abandoned) === 0;
+        }, { timeoutMs: 20000 });
+      } finally {
+        if (lawyer3) await lawyer3.stop();
+        callerRtp.close();
+      }
+    });
+    await stack.stop();
+  });
 
 test('the queue cap: Kamailio answers 480 and the call is booked as abandoned by queue timeout', { timeout: 120000 },
   async (t) => {
@@ -88,6 +156,8 @@ test('the gateway killed and restarted while calls are parked: the calls survive
         const row = await phoneRow(stack, boss);
         assert.equal(Number(row.offered), 2);
         assert.equal(Number(row.answered), 2);
+        await waitFor('both silent surveys booked as no digit', async () =>
+          Number((await phoneRow(stack, boss)).surveyNoInput) === 2, { timeoutMs: 10000 });
       } finally {
         for (const c of callers) c.rtp.close();
       }
@@ -141,7 +211,7 @@ test('calls and chats share the lawyers: a call waits while the lawyer has a cha
   { timeout: 240000 }, async (t) => {
     const stack = await startPhoneStack('phone-mixed', {
       accounts: [lawyerAccount(1), supervisor],
-      config: { phone: { survey_seconds: 1 }, routing: { wrap_up_seconds: 1 } },
+      config: { phone: { survey_seconds: 10 }, routing: { wrap_up_seconds: 1 } },
     });
     await stack.run(t, async () => {
       await setSipPassword(stack, 'lawyer1', 'sip-secret-lawyer1');
@@ -156,8 +226,9 @@ test('calls and chats share the lawyers: a call waits while the lawyer has a cha
         await console1.page.click('#offer-accept');
         await waitVisible(chat.page, '#chat-panel', 'the chat connected');
 
+        // The lawyer talks 1 s; the caller hangs up 4 s after answering, in the survey.
         const caller = sipp(stack, 'sipp-caller', 'caller_hangup.xml', { cat: 1, caller_rtp_port: callerRtp.port,
-          talk_ms: 1000 }, { port: await freePort('udp') });
+          talk_ms: 4000 }, { port: await freePort('udp') });
         await sleep(5000);
         assert.equal(lawyer.calls, 0, 'a lawyer with a chat open is not rung');
         assert.ok(callerRtp.samples().length > 3 * 8000, 'the call waits, hearing music');
@@ -166,11 +237,12 @@ test('calls and chats share the lawyers: a call waits while the lawyer has a cha
         await waitFor('the call to reach the lawyer once the chat is over', () => lawyer.calls === 1, { timeoutMs: 60000 });
         await waitFor('the call to end', () => caller.exited, { timeoutMs: 30000 });
         const boss = (await loginHttp(stack.baseUrl, supervisor.username, supervisor.password)).token;
-        await waitFor('one chat and one call, each answered', async () => {
+        await waitFor("one chat and one call, each answered; the call's survey hung up on", async () => {
           const report = await getSummary(stack.baseUrl, boss, { groupBy: 'day,channel' });
           const rows = (report.rows || []).filter((r) => Number(r.offered) > 0);
           const by = Object.fromEntries(rows.map((r) => [r.dimension, r]));
-          return by.CHAT && by.PHONE && Number(by.CHAT.answered) === 1 && Number(by.PHONE.answered) === 1;
+          return by.CHAT && by.PHONE && Number(by.CHAT.answered) === 1 && Number(by.PHONE.answered) === 1 &&
+            Number(by.PHONE.surveyHungUp) === 1 && Number(by.PHONE.rated) === 0;
         }, { timeoutMs: 20000 });
       } finally {
         await lawyer.stop();

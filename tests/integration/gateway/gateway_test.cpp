@@ -362,6 +362,24 @@ TEST_F(Gateway, BadFramesGetStableCodesAndNothingChanges) {
   }());
 }
 
+TEST_F(Gateway, ACallIsEndedOnTheSoftphoneNotFromTheConsole) {
+  run([this]() -> asio::awaitable<void> {
+    ws_client lawyer(co_await asio::this_coro::executor);
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_agent_state(); });
+    const std::string call = "p" + std::string(31, 'a');
+    co_await lawyer.send(R"({"requestId":"e1","end":{"sessionId":")" + call + R"("}})");
+    auto end = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(end.request_id(), "e1");
+    EXPECT_EQ(end.error().code(), v1::INVALID_STATE) << end.error().message();
+    co_await lawyer.send(R"({"requestId":"t1","transfer":{"sessionId":")" + call +
+                         R"(","category":"consult.labour"}})");
+    auto transfer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
+    EXPECT_EQ(transfer.request_id(), "t1");
+    EXPECT_EQ(transfer.error().code(), v1::INVALID_STATE) << transfer.error().message();
+  }());
+}
+
 TEST_F(Gateway, LimitsOriginsAndTokensOnWebSockets) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;

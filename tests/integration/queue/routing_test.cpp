@@ -306,6 +306,8 @@ TEST_F(Routing, ALawyerTakesUpToTheirChatCapacity) {
 
 TEST_F(Routing, ACallRingsOnlyARegisteredPhone) {
   run([this]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await engine.set_phone("l9", std::chrono::minutes(1), "sip:l9@127.0.0.1", ""));
+    EXPECT_TRUE((co_await engine.agent("l9"))->phone_registered) << "shown before the lawyer's first time on duty";
     co_await available(lawyer("l1"));
     co_await start(phone_caller("call"));
     EXPECT_EQ((co_await session("call")).state, v1::QUEUED) << "no softphone registered";
@@ -322,6 +324,32 @@ TEST_F(Routing, ACallRingsOnlyARegisteredPhone) {
     EXPECT_TRUE(co_await engine.set_phone("l1", std::chrono::milliseconds(0), "", ""));
     EXPECT_FALSE((co_await engine.agent("l1"))->phone_registered);
     co_await expect_invariants("phones");
+  }());
+}
+
+TEST_F(Routing, AKeypadSurveyWithoutADigitIsBookedApartFromTheRatings) {
+  run([this]() -> asio::awaitable<void> {
+    co_await available(lawyer("l1"));
+    EXPECT_TRUE(co_await engine.set_phone("l1", std::chrono::minutes(1), "sip:l1@127.0.0.1", ""));
+    co_await start(phone_caller("silent"));
+    co_await take_offer("l1");
+    EXPECT_TRUE(co_await engine.end_by_lawyer("l1", "silent", ""));
+    EXPECT_TRUE(co_await engine.survey_unrated("silent", "NO_INPUT", ""));
+    auto again = co_await engine.survey_unrated("silent", "HUNG_UP", "");
+    EXPECT_FALSE(again) << "one outcome per survey";
+    EXPECT_FALSE(co_await engine.rate("silent", v1::SATISFIED, "")) << "the survey is over";
+    auto counters = co_await today_counters();
+    EXPECT_EQ(counters["survey_no_input|PHONE|consult.marriage"], 1);
+    EXPECT_EQ(counters["survey_hung_up|PHONE|consult.marriage"], 0);
+    EXPECT_EQ(counters["rated|PHONE|consult.marriage"], 0);
+    auto live = co_await engine.live_records();
+    EXPECT_TRUE(live);
+    if (live) {
+      ASSERT_EQ(live->size(), 1u);
+      EXPECT_EQ(live->front().survey(), v1::NO_INPUT) << "the archive row carries the outcome";
+      EXPECT_EQ(live->front().rating(), v1::RATING_UNSPECIFIED);
+    }
+    co_await expect_invariants("an unrated survey");
   }());
 }
 

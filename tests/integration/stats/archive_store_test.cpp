@@ -61,6 +61,7 @@ v1::ArchivedSession session(const std::string& id, const std::string& day, std::
   s.set_work_order_outcome("RESOLVED");
   s.set_work_order_note("工资拖欠三个月，建议先向劳动监察大队投诉；\"引号\"与换行\n都要保留");
   s.set_work_order_auto(true);
+  s.set_survey(v1::HUNG_UP);
   return s;
 }
 
@@ -88,7 +89,7 @@ TEST_P(ArchiveStore, MigratesOnceAndRecordsTheVersion) {
   auto again = store->migrate();
   ASSERT_TRUE(again) << again.error();
   EXPECT_EQ(*again, stats::migrations().back().version);
-  EXPECT_EQ(*again, 2);
+  EXPECT_EQ(*again, 3);
   auto id = store->identity();
   ASSERT_TRUE(id) << id.error();
   EXPECT_EQ(id->size(), 32u);

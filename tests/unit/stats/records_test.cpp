@@ -104,6 +104,27 @@ TEST(Records, EveryFigureFollowsItsDefinition) {
   EXPECT_DOUBLE_EQ(r.rating_rate(), 3.0 / 5);
 }
 
+TEST(Records, PhoneSurveysWithoutARatingAreCountedApart) {
+  stats::record_set set;
+  const auto t = local("2026-12-01", 10);
+  set.sessions = {answered("a", t, 10, 60, v1::SATISFIED), answered("b", t, 10, 60), answered("c", t, 10, 60),
+                  answered("d", t, 10, 60)};
+  for (auto& s : set.sessions) s.set_channel(v1::PHONE);
+  set.sessions[1].set_survey(v1::NO_INPUT);
+  set.sessions[2].set_survey(v1::NO_INPUT);
+  set.sessions[3].set_survey(v1::HUNG_UP);
+  auto report = stats::summarize_records(set, request("2026-12-01", "2026-12-01", "day"));
+  ASSERT_TRUE(report) << report.error().detail;
+  const auto& r = report->total();
+  EXPECT_EQ(r.rated(), 1);
+  EXPECT_EQ(r.survey_no_input(), 2);
+  EXPECT_EQ(r.survey_hung_up(), 1);
+  EXPECT_DOUBLE_EQ(r.rating_rate(), 1.0 / 4) << "an unrated survey is not a rating";
+  auto days = stats::recount(set, 15, 5);
+  EXPECT_EQ(days["2026-12-01"]["survey_no_input|PHONE|consult.labour"], 2);
+  EXPECT_EQ(days["2026-12-01"]["survey_hung_up|PHONE|consult.labour"], 1);
+}
+
 TEST(Records, ServiceLevelCountsWaitsUpToTheThreshold) {
   stats::record_set set;
   const auto t = local("2026-12-01", 10);

@@ -49,6 +49,20 @@ TEST(Summary, RatesFollowTheirDefinitions) {
   EXPECT_FALSE(report->definitions().empty());
 }
 
+TEST(Summary, PhoneSurveysWithoutARatingComeFromTheirOwnCounters) {
+  day_counters phone{"2026-12-01", {{"offered|PHONE|consult.marriage", 4},
+                                    {"answered|PHONE|consult.marriage", 4},
+                                    {"rated|PHONE|consult.marriage", 1},
+                                    {"satisfied|PHONE|consult.marriage", 1},
+                                    {"survey_no_input|PHONE|consult.marriage", 2},
+                                    {"survey_hung_up|PHONE|consult.marriage", 1}}};
+  auto report = stats::summarize({phone}, request("2026-12-01", "2026-12-01", stats::group_by::day));
+  ASSERT_TRUE(report) << report.error().message();
+  EXPECT_EQ(report->total().survey_no_input(), 2);
+  EXPECT_EQ(report->total().survey_hung_up(), 1);
+  EXPECT_EQ(report->total().rated(), 1);
+}
+
 TEST(Summary, GroupsByCategoryAndFillsEmptyDays) {
   auto by_category = stats::summarize({day_one()}, request("2026-12-01", "2026-12-01", stats::group_by::category));
   ASSERT_TRUE(by_category);
