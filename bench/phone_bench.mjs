@@ -127,12 +127,15 @@ async function main() {
     const ms = (ts) => Number(ts) * 1000;
     const offerToRinging = [];
     const freeToConnected = [];
+    const freeToRinging = [];
+    const lastRinging = new Map();
     const inviteToRinging = [];
     const ringingBySession = new Map();
     const firstRoute = new Map();
     for (const c of cti) {
       if (c.what === 'route' && !firstRoute.has(c.session)) firstRoute.set(c.session, ms(c.ts));
       if (c.what === 'ringing' && !ringingBySession.has(c.session)) ringingBySession.set(c.session, ms(c.ts));
+      if (c.what === 'ringing') lastRinging.set(c.session, ms(c.ts));
     }
     const lastClosed = new Map();
     for (const e of events) {
@@ -140,6 +143,7 @@ async function main() {
       if (e.type === 'closed') lastClosed.set(e.agent, Number(e.at));
       if (e.type === 'answered' && lastClosed.has(e.agent) && Number(e.waited_ms) > 1000) {
         freeToConnected.push(Number(e.at) - lastClosed.get(e.agent));
+        if (lastRinging.has(e.session)) freeToRinging.push(lastRinging.get(e.session) - lastClosed.get(e.agent));
         lastClosed.delete(e.agent);
       }
       if (e.type === 'answered' && Number(e.waited_ms) < 1000 && ringingBySession.has(e.session) && firstRoute.has(e.session)) {
@@ -156,7 +160,8 @@ async function main() {
     };
     console.log(`phone bench: ${CALLERS} callers at once, ${LAWYERS} lawyers, ${TALK_MS / 1000} s talk; ${answered} calls answered`);
     console.log(`  offer → lawyer's phone ringing:            ${fmt(offerToRinging)}`);
-    console.log(`  lawyer free (wrap-up over) → caller connected: ${fmt(freeToConnected)}`);
+    console.log(`  lawyer free (wrap-up over) → next call ringing: ${fmt(freeToRinging)}`);
+    console.log(`  lawyer free (wrap-up over) → caller connected: ${fmt(freeToConnected)} (the sipp lawyer answers 1 s after ringing)`);
     console.log(`  INVITE → lawyer ringing, a lawyer free:      ${fmt(inviteToRinging)}`);
     console.log(`  CPU, ${CALLERS} waiting (announcements, music):  rtpengine ${waiting.rtpengine.toFixed(1)} %, gateway ${waiting.gateway.toFixed(1)} %, kamailio ${waiting.kamailio.toFixed(1)} % of one core`);
     console.log(`  CPU, ${LAWYERS} talking + ${waitingNow} waiting:        rtpengine ${mixed.rtpengine.toFixed(1)} %, gateway ${mixed.gateway.toFixed(1)} %, kamailio ${mixed.kamailio.toFixed(1)} %`);

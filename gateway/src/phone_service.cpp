@@ -923,6 +923,12 @@ asio::awaitable<wire_result<void>> phone_service::call_event(const std::string& 
       }
     }
   } else if (kind == "hangup") {
+    // Kamailio may report the end of a call twice (dialog:end and the end_call fallback), with
+    // different event ids: the first one ends it.
+    std::vector<std::string> claim_hangup{"HSETNX", key, "hung_up_ms", std::to_string(seen_ms ? seen_ms : now_ms())};
+    auto claimed = co_await d.context.redis.exec(std::move(claim_hangup));
+    if (!claimed) co_return to_wire(claimed.error());
+    if (claimed->as_integer().value_or(0) == 0) co_return wire_result<void>{};
     co_await answered();
     if (session->state == v1::CONNECTED) {
       co_await d.context.queue.end_by_caller(sid, request_id);

@@ -5,7 +5,9 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { HOTLINE_BIN, SOURCE_DIR, Proc, startStack, runToCompletion, sleep } from './harness.mjs';
+import {
+  HOTLINE_BIN, SOURCE_DIR, Proc, getSummary, startStack, runToCompletion, sleep, waitFor,
+} from './harness.mjs';
 
 const SIPP_DIR = path.join(SOURCE_DIR, 'tests', 'phone', 'sipp');
 const PROMPTS_DIR = process.env.HOTLINE_PROMPTS_DIR || path.join(path.dirname(path.dirname(HOTLINE_BIN)), 'prompts');
@@ -300,4 +302,18 @@ export function answeringLawyer(stack, n, { talkMs = 1000 } = {}) {
     state.rtp.close();
   };
   return state;
+}
+
+/// Today's PHONE row of the summary (grouped by day and channel), once a call was offered.
+export async function phoneRow(stack, token) {
+  const report = await getSummary(stack.baseUrl, token, { groupBy: 'day,channel' });
+  return (report.rows || []).find((r) => r.dimension === 'PHONE' && Number(r.offered) > 0);
+}
+
+/// Waits for the report to book the stack's one call as abandoned.
+export function waitForOneAbandonedCall(stack, token) {
+  return waitFor('the report to count the abandon', async () => {
+    const row = await phoneRow(stack, token);
+    return row && Number(row.offered) === 1 && Number(row.abandoned) === 1 && Number(row.answered) === 0;
+  }, { timeoutMs: 20000 });
 }

@@ -6,17 +6,12 @@ import {
   HOTLINE_BIN, Proc, openConsole, setConsoleAvailable, startCallerChat, waitFor, waitVisible, loginHttp, getSummary, http, sleep,
 } from './harness.mjs';
 import {
-  RtpPhone, answeringLawyer, freePort, queueEvents as events, setSipPassword, sipp, startPhoneStack,
+  RtpPhone, answeringLawyer, freePort, phoneRow, queueEvents as events, setSipPassword, sipp, startPhoneStack,
 } from './phone_harness.mjs';
 
 const supervisor = { username: 'super', password: 'super-password', role: 'SUPERVISOR', name: '值班主管' };
 const lawyerAccount = (n) => ({ username: `lawyer${n}`, password: `lawyer${n}-password`, role: 'LAWYER',
   name: `律师${n}`, categories: ['consult.marriage'], languages: ['zh'], chatCapacity: 2 });
-
-async function phoneRow(stack, token) {
-  const report = await getSummary(stack.baseUrl, token, { groupBy: 'day,channel' });
-  return (report.rows || []).find((r) => r.dimension === 'PHONE' && Number(r.offered) > 0);
-}
 
 /// A lawyer's softphone that registers and handles one call with `scenario` (lawyer_noanswer.xml or
 /// lawyer_busy.xml), and their console, signed in and available once the phone shows as registered.
