@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { sleep, waitFor } from '../tests/e2e/harness.mjs';
 import {
-  RtpPhone, answeringLawyer, freePort, redisStream as stream, setSipPassword, sipp, startPhoneStack,
+  RtpPhone, answeringLawyer, freeMediaPorts, freePort, redisStream as stream, setSipPassword, sipp, startPhoneStack,
 } from '../tests/e2e/phone_harness.mjs';
 
 const CALLERS = Number(process.env.PHONE_BENCH_CALLERS || 100);
@@ -93,11 +93,16 @@ async function main() {
       await rtp.open();
       rtp.startTalking();
       phones.push(rtp);
-      callers.push(sipp(stack, `sipp-caller${i}`, 'caller.xml', { cat: 1, caller_rtp_port: rtp.port }, { port: await freePort('udp') }));
+      callers.push(sipp(stack, `sipp-caller${i}`, 'caller.xml', { cat: 1, caller_rtp_port: rtp.port },
+        { port: await freePort('udp'), mediaPort: await freeMediaPorts() }));
       await sleep(50);
     }
     await waitFor(`${CALLERS} callers hearing early media`, () => phones.every((p) => p.samples().length > 8000),
-      { timeoutMs: 60000, intervalMs: 500 });
+      { timeoutMs: 60000, intervalMs: 500 }).catch((err) => {
+      const hearing = phones.filter((p) => p.samples().length > 8000).length;
+      const ended = callers.filter((c) => c.exited).length;
+      throw new Error(`${err.message}: ${hearing} hear early media, ${ended} calls ended (logs in ${stack.dir})`);
+    });
     const waiting = await cpuOver(stack, 10000);
 
     // 2. The lawyers' phones register: LAWYERS calls connect and talk, the rest keep waiting.
@@ -110,13 +115,14 @@ async function main() {
     // 3. Drain the queue; then LAWYERS fresh calls to free lawyers (INVITE → ringing without a wait).
     await waitFor('every waiting caller served', () => callers.every((c) => c.exited), { timeoutMs: 600000, intervalMs: 1000 });
     await sleep(3000);
+    const freshSince = Date.now();
     const fresh = [];
     for (let i = 0; i < LAWYERS; i++) {
       const rtp = new RtpPhone(await freePort('udp'), 400);
       await rtp.open();
       phones.push(rtp);
       fresh.push(sipp(stack, `sipp-fresh${i}`, 'caller_hangup.xml', { cat: 1, caller_rtp_port: rtp.port, talk_ms: 1000 },
-        { port: await freePort('udp') }));
+        { port: await freePort('udp'), mediaPort: await freeMediaPorts() }));
       await sleep(200);
     }
     await waitFor('the fresh calls to finish', () => fresh.every((c) => c.exited), { timeoutMs: 120000, intervalMs: 500 });
@@ -124,6 +130,7 @@ async function main() {
     // Latencies, from the queue's events (Redis clock) and Kamailio's reports (its clock; one machine).
     const events = stream(stack, '{xm}:events');
     const cti = stream(stack, '{xm}:cti');
+    fs.writeFileSync(stack.file('streams.json'), JSON.stringify({ events, cti }));
     const ms = (ts) => Number(ts) * 1000;
     const offerToRinging = [];
     const freeToConnected = [];
@@ -137,16 +144,18 @@ async function main() {
       if (c.what === 'ringing' && !ringingBySession.has(c.session)) ringingBySession.set(c.session, ms(c.ts));
       if (c.what === 'ringing') lastRinging.set(c.session, ms(c.ts));
     }
+    // The waiting callers' calls, not the fresh ones that met a free lawyer.
+    const waited = new Set(events.filter((e) => e.type === 'queued' && Number(e.at) < freshSince).map((e) => e.session));
     const lastClosed = new Map();
     for (const e of events) {
       if (e.type === 'offered' && ringingBySession.has(e.session)) offerToRinging.push(ringingBySession.get(e.session) - Number(e.at));
       if (e.type === 'closed') lastClosed.set(e.agent, Number(e.at));
-      if (e.type === 'answered' && lastClosed.has(e.agent) && Number(e.waited_ms) > 1000) {
+      if (e.type === 'answered' && lastClosed.has(e.agent) && waited.has(e.session)) {
         freeToConnected.push(Number(e.at) - lastClosed.get(e.agent));
         if (lastRinging.has(e.session)) freeToRinging.push(lastRinging.get(e.session) - lastClosed.get(e.agent));
         lastClosed.delete(e.agent);
       }
-      if (e.type === 'answered' && Number(e.waited_ms) < 1000 && ringingBySession.has(e.session) && firstRoute.has(e.session)) {
+      if (e.type === 'queued' && Number(e.at) >= freshSince && ringingBySession.has(e.session) && firstRoute.has(e.session)) {
         inviteToRinging.push(ringingBySession.get(e.session) - firstRoute.get(e.session));
       }
     }

@@ -28,6 +28,28 @@ export async function freePort(kind) {
   return port;
 }
 
+async function udpPortFree(port) {
+  const s = dgram.createSocket('udp4');
+  const free = await new Promise((resolve) => {
+    s.once('error', () => resolve(false));
+    s.bind(port, '127.0.0.1', () => resolve(true));
+  });
+  s.close();
+  return free;
+}
+
+/// The base of four free UDP ports for one sipp's own media sockets (`mediaPort` of sipp()).
+/// Without -mp, sipp searches up from 6000 and about 50 sipp at once fill that window; with -mp
+/// it takes those four ports or fails.
+export async function freeMediaPorts() {
+  for (;;) {
+    const base = 10000 + 4 * Math.floor(Math.random() * 2500);
+    let free = true;
+    for (let p = base; p < base + 4 && free; p++) free = await udpPortFree(p);
+    if (free) return base;
+  }
+}
+
 // ---- G.711 A-law and tones ----
 
 export function alawDecode(a) {
@@ -219,8 +241,11 @@ export async function startPhoneStack(name, { config = {}, accounts = [] } = {})
   return stack;
 }
 
-export function sipp(stack, label, scenario, keys, { port, extra = [] } = {}) {
+/// sipp binds media sockets of its own, unused (the test owns the phones' RTP); `mediaPort` (from
+/// freeMediaPorts()) places them, for more than about 50 sipp at once.
+export function sipp(stack, label, scenario, keys, { port, mediaPort, extra = [] } = {}) {
   const args = ['-sf', path.join(SIPP_DIR, scenario)];
+  if (mediaPort) args.push('-mp', String(mediaPort));
   if (scenario.startsWith('lawyer')) args.push('-oocsf', path.join(SIPP_DIR, scenario));
   for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v));
   args.push(...extra, '-i', '127.0.0.1', '-p', String(port), '-m', '1', '-recv_timeout', '90000', '-nostdin',
@@ -249,26 +274,15 @@ export async function cti(stack, pathname, body, options = {}) {
 }
 
 
-/// A Redis stream of the stack's as [{field: value}], oldest first (redis-cli --raw prints each
-/// entry's id, then its field and value lines).
+/// A Redis stream of the stack's as [{field: value}], oldest first. JSON output, because --raw
+/// prints an empty value as an empty line and the fields after it would shift.
 export function redisStream(stack, key) {
-  const lines = execFileSync('redis-cli', ['-s', stack.redisSocket, '--raw', 'XRANGE', key, '-', '+']).toString()
-    .split('\n').filter((l) => l !== '');
-  const out = [];
-  let current = null;
-  for (let i = 0; i < lines.length; i++) {
-    // At a field boundary an id starts the next entry (values are consumed with their fields).
-    if (/^\d+-\d+$/.test(lines[i])) {
-      current = {};
-      out.push(current);
-      continue;
-    }
-    if (current && i + 1 < lines.length) {
-      current[lines[i]] = lines[i + 1];
-      i++;
-    }
-  }
-  return out;
+  const entries = JSON.parse(execFileSync('redis-cli', ['-s', stack.redisSocket, '--json', 'XRANGE', key, '-', '+']).toString());
+  return entries.map(([, fields]) => {
+    const entry = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]] = fields[i + 1];
+    return entry;
+  });
 }
 
 /// The centre's queue events ({xm}: the e2e configuration's centre).
@@ -282,14 +296,14 @@ export function answeringLawyer(stack, n, { talkMs = 1000 } = {}) {
     state.rtp = new RtpPhone(await freePort('udp'), 1000);
     await state.rtp.open();
     state.rtp.startTalking();
-    return freePort('udp');
+    return { port: await freePort('udp'), mediaPort: await freeMediaPorts() };
   })();
   state.done = (async () => {
-    const port = await state.ready;
+    const { port, mediaPort } = await state.ready;
     while (!state.stopped) {
       state.proc = sipp(stack, `sipp-lawyer${n}-${state.calls}`, 'lawyer.xml',
         { lawyer_rtp_port: state.rtp.port, talk_ms: talkMs, wait_ms: 120000 },
-        { port, extra: ['-s', `lawyer${n}`, '-au', `lawyer${n}`, '-ap', `sip-secret-lawyer${n}`] });
+        { port, mediaPort, extra: ['-s', `lawyer${n}`, '-au', `lawyer${n}`, '-ap', `sip-secret-lawyer${n}`] });
       await state.proc.waitExit(150000);
       if (state.proc.exitCode === 97) state.calls += 1;
       else if (!state.stopped) await sleep(200);
