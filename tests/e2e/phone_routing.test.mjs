@@ -2,6 +2,8 @@
 // a gateway restart with calls parked, FIFO under load, and calls and chats sharing the same lawyers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import {
   HOTLINE_BIN, Proc, openConsole, setConsoleAvailable, startCallerChat, waitFor, waitVisible, loginHttp, getSummary, http, sleep,
 } from './harness.mjs';
@@ -134,6 +136,12 @@ test('the gateway killed and restarted while calls are parked: the calls survive
         const args = gateway.child.spawnargs.slice(1);
         process.kill(gateway.pid, 'SIGKILL');
         await gateway.waitExit(5000);
+        // As if the parks had come while no gateway was connected: the gateway's record of them is gone.
+        // Kamailio announces its parked calls to the gateway that connects.
+        const calls = execFileSync('redis-cli', ['-s', stack.redisSocket, '--scan', '--pattern', '{xm}:call:*']).toString()
+          .split('\n').filter(Boolean);
+        assert.equal(calls.length, 2, `two calls known: ${calls}`);
+        for (const key of calls) execFileSync('redis-cli', ['-s', stack.redisSocket, 'HDEL', key, 'tindex', 'tlabel', 'parked']);
         await sleep(1000);
         const again = new Proc('hotline serve', HOTLINE_BIN, args, { logFile: stack.file('serve-restarted.log') });
         stack.procs.push(again);
@@ -147,6 +155,9 @@ test('the gateway killed and restarted while calls are parked: the calls survive
           { timeoutMs: 30000 });
         await lawyer.stop();
         for (const c of callers) assert.equal(c.proc.exitCode, 0, `${c.proc.name}: ${c.proc.describeExit()}`);
+        const resumed = new Set(fs.readFileSync(stack.file('kamailio.log'), 'utf8').split('\n')
+          .map((l) => /evapi resume \S+ \((\S+)\)/.exec(l)?.[1]).filter(Boolean));
+        assert.equal(resumed.size, 2, `both calls resumed by a push, not by the 30 s recheck: ${[...resumed]}`);
         const boss = (await loginHttp(stack.baseUrl, supervisor.username, supervisor.password)).token;
         const row = await phoneRow(stack, boss);
         assert.equal(Number(row.offered), 2);
