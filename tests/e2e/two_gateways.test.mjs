@@ -107,9 +107,14 @@ test('caller on gateway A, lawyer on gateway B; the caller moves to B and resume
     await pane.locator('[data-testid=session-input]').press('Enter');
     await waitForText(caller.page, '#messages', L2, 'the reply at the caller on B');
     const count = (page, scope, from, text) => page.locator(`${scope} li[data-from=${from}]`).filter({ hasText: text }).count();
+    // The lawyer's own line shows in the console when its gateway confirms it, which can be after
+    // the caller's page got it: wait for each line, then check it is there once.
     for (const [from, text] of [['CALLER', C1], ['LAWYER', L1], ['CALLER', C2], ['LAWYER', L2]]) {
-      assert.equal(await count(caller.page, '#messages', from, text), 1, `caller page: ${text} once`);
-      assert.equal(await count(lawyer.page, '[data-testid=session-pane]', from, text), 1, `console: ${text} once`);
+      const views = [[caller.page, '#messages', 'caller page'], [lawyer.page, '[data-testid=session-pane]', 'console']];
+      for (const [page, scope, where] of views) {
+        await waitFor(`${where}: ${text}`, async () => (await count(page, scope, from, text)) >= 1);
+        assert.equal(await count(page, scope, from, text), 1, `${where}: ${text} once`);
+      }
     }
     await stack.screenshot(caller.page, 'chat-2-on-B');
 
