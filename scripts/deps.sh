@@ -11,9 +11,10 @@ packages=(
   kamailio kamailio-utils-modules kamailio-extra-modules kamailio-tls-modules rtpengine-daemon
   espeak-ng sox libsox-fmt-mp3
 )
-# --test: the browser and PostgreSQL the tests run against; --bench: PostgreSQL for the archive benchmark.
+# --test: the browser and PostgreSQL the tests run against, promtool (prometheus) for the /metrics lint;
+# --bench: PostgreSQL for the archive benchmark.
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(nodejs npm chromium fonts-noto-cjk postgresql sip-tester)
+  packages+=(nodejs npm chromium fonts-noto-cjk postgresql sip-tester prometheus)
 elif [[ "${1:-}" == "--bench" ]]; then
   packages+=(postgresql sip-tester nodejs npm)
 fi

@@ -113,6 +113,7 @@ std::map<std::string, section_schema> schema_of(config& c) {
         {"reconnect_grace_seconds", integer_into(c.routing.reconnect_grace_seconds, 0, 86400)},
         {"max_missed_offers", integer_into(c.routing.max_missed_offers, 1, 100)},
         {"sweep_interval_ms", integer_into(c.routing.sweep_interval_ms, 10, 60'000)},
+        {"position_tick_ms", integer_into(c.routing.position_tick_ms, 20, 10'000)},
         {"default_chat_capacity", integer_into(c.routing.default_chat_capacity, 1, 20)},
         {"priority_boost_seconds", integer_into(c.routing.priority_boost_seconds, 0, 86400)},
         {"estimated_handle_seconds", integer_into(c.routing.estimated_handle_seconds, 1, 86400)},

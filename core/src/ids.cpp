@@ -44,8 +44,6 @@ std::string random_hex(std::size_t bytes) {
 
 std::string sha256_hex(std::string_view data) { return digest_hex(EVP_sha256(), data); }
 
-std::string sha1_hex(std::string_view data) { return digest_hex(EVP_sha1(), data); }
-
 bool same_secret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -1,7 +1,6 @@
 // redis_client: requests and scripts over one redis_connection.
 #include "hotline/core/redis_client.hpp"
 
-#include "hotline/core/ids.hpp"
 #include "hotline/core/log.hpp"
 #include "redis_connection.hpp"
 
@@ -43,20 +42,16 @@ std::string redis_endpoint::to_string() const {
   return host + ":" + std::to_string(port);
 }
 
-lua_script::lua_script(std::string script_name, std::string script_source)
-    : name(std::move(script_name)), source(std::move(script_source)), sha1(sha1_hex(source)) {}
-
 namespace {
 
 // A plain coroutine function, not a capturing lambda: GCC 12 mishandles coroutine lambdas' captures.
-asio::awaitable<bool> load_scripts(std::weak_ptr<redis_connection> target, std::vector<lua_script> scripts) {
-  auto connection = target.lock();
-  if (!connection) co_return false;
-  for (const auto& script : scripts) {
-    const std::vector<std::string> load{"SCRIPT", "LOAD", script.source};
-    auto loaded = co_await connection->request(load, true);
-    if (!loaded || loaded->is_error() || loaded->as_string() != script.sha1) {
-      logger("core")->error("{}: cannot load script {}: {}", connection->options().name, script.name,
+asio::awaitable<bool> load_libraries(std::shared_ptr<redis_connection> connection, std::vector<lua_library> libraries,
+                                     bool before_ready) {
+  for (const auto& library : libraries) {
+    const std::vector<std::string> load{"FUNCTION", "LOAD", "REPLACE", library.source};
+    auto loaded = co_await connection->request(load, before_ready);
+    if (!loaded || loaded->is_error() || loaded->as_string() != library.name) {
+      logger("core")->error("{}: cannot load function library {}: {}", connection->options().name, library.name,
                             loaded ? loaded->text : loaded.error().message());
       co_return false;
     }
@@ -64,13 +59,19 @@ asio::awaitable<bool> load_scripts(std::weak_ptr<redis_connection> target, std::
   co_return true;
 }
 
+asio::awaitable<bool> load_on_connect(std::weak_ptr<redis_connection> target, std::vector<lua_library> libraries) {
+  auto connection = target.lock();
+  if (!connection) co_return false;
+  co_return co_await load_libraries(std::move(connection), std::move(libraries), true);
+}
+
 }  // namespace
 
-redis_client::redis_client(asio::any_io_executor executor, redis_options options, std::vector<lua_script> scripts)
-    : scripts_(std::move(scripts)) {
+redis_client::redis_client(asio::any_io_executor executor, redis_options options, std::vector<lua_library> libraries)
+    : libraries_(std::move(libraries)) {
   // The hook reaches the connection through a weak pointer: the connection owns the hook.
   auto hook_target = std::make_shared<std::weak_ptr<redis_connection>>();
-  auto hook = [hook_target, scripts = scripts_] { return load_scripts(*hook_target, scripts); };
+  auto hook = [hook_target, libraries = libraries_] { return load_on_connect(*hook_target, libraries); };
   connection_ = std::make_shared<redis_connection>(executor, std::move(options), std::move(hook), true);
   *hook_target = connection_;
 }
@@ -83,23 +84,29 @@ void redis_client::stop() { connection_->stop(); }
 
 bool redis_client::ready() const { return connection_->ready(); }
 
+std::uint64_t redis_client::commands_sent() const { return connection_->commands_sent(); }
+
+const histogram& redis_client::request_durations() const { return connection_->durations(); }
+
 asio::awaitable<result<redis_value>> redis_client::exec(std::vector<std::string> command) {
   auto connection = connection_;
   co_return co_await connection->request(command);
 }
 
-asio::awaitable<result<redis_value>> redis_client::eval(const lua_script& script, const std::vector<std::string>& keys,
-                                                        const std::vector<std::string>& args) {
+asio::awaitable<result<redis_value>> redis_client::fcall(const std::string& function,
+                                                         const std::vector<std::string>& keys,
+                                                         const std::vector<std::string>& args) {
   auto connection = connection_;
-  std::vector<std::string> command{"EVALSHA", script.sha1, std::to_string(keys.size())};
+  std::vector<std::string> command;
+  command.reserve(3 + keys.size() + args.size());
+  command.emplace_back("FCALL");
+  command.push_back(function);
+  command.push_back(std::to_string(keys.size()));
   command.insert(command.end(), keys.begin(), keys.end());
   command.insert(command.end(), args.begin(), args.end());
   auto reply = co_await connection->request(command);
-  if (reply && reply->is_error() && reply->text.starts_with("NOSCRIPT")) {
-    // The server lost its script cache (SCRIPT FLUSH, or a restart between our PINGs).
-    const std::vector<std::string> load{"SCRIPT", "LOAD", script.source};
-    auto loaded = co_await connection->request(load);
-    if (!loaded) co_return loaded;
+  if (reply && reply->is_error() && reply->text.starts_with("ERR Function not found")) {
+    if (!co_await load_libraries(connection, libraries_, false)) co_return reply;
     reply = co_await connection->request(command);
   }
   co_return reply;

@@ -179,8 +179,10 @@ bool redis_connection::send(const std::vector<std::string>& command, reply_callb
     argv.push_back(part.data());
     lengths.push_back(part.size());
   }
-  return redisAsyncCommandArgv(context_, callback, privdata, static_cast<int>(argv.size()), argv.data(),
-                               lengths.data()) == REDIS_OK;
+  const bool sent = redisAsyncCommandArgv(context_, callback, privdata, static_cast<int>(argv.size()), argv.data(),
+                                         lengths.data()) == REDIS_OK;
+  if (sent) ++commands_sent_;
+  return sent;
 }
 
 asio::awaitable<result<redis_value>> redis_connection::request(const std::vector<std::string>& command,
@@ -200,9 +202,11 @@ asio::awaitable<result<redis_value>> redis_connection::request(const std::vector
     co_return errc::connection_lost;
   }
   pending->done.expires_at(deadline);
+  const auto sent = clock::now();
   boost::system::error_code ec;
   if (!pending->outcome) co_await pending->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   if (!pending->outcome) co_return errc::timeout;
+  durations_.observe(std::chrono::duration<double>(clock::now() - sent).count());
   co_return std::move(*pending->outcome);
 }
 

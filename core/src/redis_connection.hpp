@@ -2,6 +2,7 @@
 // Internal: one hiredis async connection with its keep-alive loop. redis_client and
 // redis_subscriber are thin layers over it.
 
+#include "hotline/core/histogram.hpp"
 #include "hotline/core/redis_client.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +27,9 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   void start();
   void stop();
   bool ready() const { return ready_; }
+  /// Commands written to the server since start, PINGs included: the round trips a node costs.
+  std::uint64_t commands_sent() const { return commands_sent_; }
+  const histogram& durations() const { return durations_; }
   const redis_options& options() const { return options_; }
 
   /// One command with a deadline. `before_ready` lets the connected hook talk to a connection
@@ -55,6 +59,8 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   bool ready_ = false;
   bool stopped_ = false;
   bool running_ = false;
+  std::uint64_t commands_sent_ = 0;
+  histogram durations_;  ///< of requests that got a reply
   boost::asio::steady_timer wake_;  ///< cancelled to wake the run loop on connect, loss or stop
 };
 

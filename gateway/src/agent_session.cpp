@@ -25,7 +25,6 @@ std::string agent_session::scoped(const std::string& request_id) const {
 }
 
 asio::awaitable<void> agent_session::on_open() {
-  ++context_.metrics.ws_agents;
   std::vector<v1::Role> allowed{v1::LAWYER_ROLE, v1::SUPERVISOR};
   account_ = co_await authenticate(token_, std::move(allowed), "only lawyers and supervisors take sessions");
   if (!account_) co_return;
@@ -34,7 +33,7 @@ asio::awaitable<void> agent_session::on_open() {
   if (!connected)
     core::logger("gateway")->warn("{} could not record the connection: {}", log_id_, connected.error().message());
   core::logger("gateway")->info("{} lawyer {} connected", log_id_, account_->username);
-  refresh();
+  refresh(true);
 }
 
 asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_encoding encoding) {
@@ -85,10 +84,15 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
         send_error(rid, v1::BAD_REQUEST, "a message needs 1 to 4000 bytes of text");
         co_return;
       }
-      auto r = co_await queue.post_chat(frame.chat().session_id(), v1::LAWYER, me, account_->display_name, text,
-                                        scoped(rid));
-      if (!r) failed = r.error();
-      break;
+      auto posted = co_await queue.post_chat(frame.chat().session_id(), v1::LAWYER, me, account_->display_name, text,
+                                             scoped(rid));
+      if (!posted) {
+        send_error(rid, posted.error());
+        co_return;
+      }
+      // The line itself is the acknowledgement, unless its push already was.
+      send_chats(transcript_.offer(frame.chat().session_id(), std::move(*posted), rid));
+      co_return;
     }
     case v1::AgentFrame::kEnd: {
       // The call's media and signalling live in Kamailio: ending it here would free the lawyer
@@ -191,7 +195,26 @@ asio::awaitable<void> agent_session::set_status(const std::string& request_id, v
     acknowledge(request_id);
 }
 
-asio::awaitable<void> agent_session::on_refresh() {
+void agent_session::tickets_changed() {
+  tickets_changed_ = true;
+  refresh();
+}
+
+void agent_session::push_chat(const queue::chat_line& line) {
+  if (!account_ || line.lawyer_id != account_->username) return;
+  // Our own frame's line carries our scoped request id: answer the request with it.
+  auto request_id = unscoped_request_id(line.request_id, "a:" + account_->username + ":");
+  send_chats(transcript_.offer(line.session_id, line.entry, std::move(request_id)));
+}
+
+asio::awaitable<void> agent_session::read_transcript(const std::string& session_id) {
+  transcript_.begin_read();
+  auto chats = co_await context_.queue.chat_after(session_id, transcript_.last_id(session_id));
+  send_chats(transcript_.end_read(session_id, chats ? std::move(*chats) : std::vector<queue::chat_entry>{}));
+  if (!chats) refresh(true);  // Redis away: read again, or the lines of the gap stay unseen
+}
+
+asio::awaitable<void> agent_session::on_refresh(bool resync) {
   if (!account_) co_return;
   auto view = co_await context_.queue.agent(account_->username);
   if (!view) co_return;
@@ -208,6 +231,7 @@ asio::awaitable<void> agent_session::on_refresh() {
   const auto& state = state_frame.agent_state();
 
   if (view->offer && view->offer->offer_id != last_offer_id_) {
+    context_.metrics.offer_wait.observe(static_cast<double>(view->offer->offered_ms - view->offer->enqueued_ms) / 1000);
     v1::AgentServerFrame offer;
     *offer.mutable_offer() = to_offer(*view->offer);
     send(offer);
@@ -234,26 +258,23 @@ asio::awaitable<void> agent_session::on_refresh() {
       *frame.mutable_session_state() = to_update(*closed, context_.queue);
       send(frame);
     }
-    last_message_ids_.erase(id);
+    transcript_.forget(id);
   }
   for (const auto& s : view->sessions) {
     const auto state_name = v1::SessionState_Name(s.state);
+    const bool new_here = !last_session_states_.contains(s.id);
     if (last_session_states_[s.id] != state_name) {
       v1::AgentServerFrame frame;
       *frame.mutable_session_state() = to_update(s, context_.queue);
       send(frame);
     }
-    auto chats = co_await context_.queue.chat_after(s.id, last_message_ids_[s.id]);
-    if (!chats) continue;
-    for (const auto& entry : *chats) {
-      v1::AgentServerFrame chat;
-      *chat.mutable_chat() = to_chat(s.id, entry);
-      send(chat);
-      last_message_ids_[s.id] = entry.id;
-    }
+    // Lines come as pushes; the stream is read only for what came before: after a (re)connect,
+    // or for a session transferred in with an earlier lawyer's transcript.
+    if (resync || (new_here && s.transfers > 0)) co_await read_transcript(s.id);
   }
   last_session_states_ = std::move(still_open);
 
+  if (!resync && !std::exchange(tickets_changed_, false)) co_return;
   if (auto tickets = co_await context_.queue.open_tickets()) {
     v1::AgentServerFrame frame;
     auto& list = *frame.mutable_tickets();  // set even when empty: "no open tickets" is news too
@@ -263,11 +284,12 @@ asio::awaitable<void> agent_session::on_refresh() {
       sent_tickets_ = true;
       send(frame);
     }
+  } else {
+    tickets_changed_ = true;  // Redis away: read them at the next refresh
   }
 }
 
 asio::awaitable<void> agent_session::on_closed() {
-  --context_.metrics.ws_agents;
   if (!account_) co_return;
   auto gone = co_await context_.queue.agent_connection(account_->username, false);
   if (!gone) core::logger("gateway")->warn("{} could not record the disconnect: {}", log_id_, gone.error().message());

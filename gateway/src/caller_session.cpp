@@ -1,4 +1,5 @@
-// Caller frames → queue operations; state changes come back as refreshes on pub/sub hints.
+// Caller frames → queue operations; state changes come back as refreshes on pub/sub hints, chat
+// lines as pushes.
 #include "caller_session.hpp"
 
 #include "session_update.hpp"
@@ -19,10 +20,7 @@ constexpr std::size_t max_question_bytes = 2000;
 
 }  // namespace
 
-asio::awaitable<void> caller_session::on_open() {
-  ++context_.metrics.ws_callers;
-  co_return;
-}
+asio::awaitable<void> caller_session::on_open() { co_return; }
 
 std::string caller_session::scoped(const std::string& request_id) const {
   // Request ids are the client's: scoped to its session so two callers' "r1" never meet.
@@ -69,8 +67,8 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       auto posted = co_await queue.post_chat(session_id_, v1::CALLER, "", "", text, scoped(rid));
       if (!posted)
         send_error(rid, posted.error());
-      else
-        acknowledge(rid);
+      else  // the line itself is the acknowledgement, unless its push already was
+        send_chats(transcript_.offer(session_id_, std::move(*posted), rid));
       co_return;
     }
     case v1::CallerFrame::kRate: {
@@ -119,8 +117,16 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   request.language = start.language();
   request.priority = start.priority();
   request.contact = start.contact();
+  // Followed before it exists: a lawyer may take the session before the reply to `start` is
+  // back, and the hint of that change must find this connection. Refreshes wait for the reply.
+  follow(request.session_id, request.category + ":" + request.language);
+  starting_ = true;
   auto started = co_await context_.queue.start(request, "");
+  starting_ = false;
   if (!started) {
+    context_.connections.remove(this);
+    session_id_.clear();
+    refresh_after_start_ = false;
     send_error(request_id, started.error());
     co_return;
   }
@@ -128,8 +134,8 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   core::logger("gateway")->info("{} started session {} ({}, {})", log_id_, request.session_id, request.category,
                                 request.language);
   token_ = token;
-  follow(*started);
   send_update(*started, request_id, token);
+  if (std::exchange(refresh_after_start_, false)) refresh();
 }
 
 asio::awaitable<void> caller_session::resume(const std::string& request_id, const v1::ResumeSession& resume) {
@@ -147,16 +153,16 @@ asio::awaitable<void> caller_session::resume(const std::string& request_id, cons
     send_error(request_id, v1::SESSION_NOT_FOUND, "no such session, or the token does not match");
     co_return;
   }
-  last_message_id_ = resume.last_message_id();
+  transcript_.set_last_id(found->id, resume.last_message_id());
   token_ = resume.token();
   auto reconnected = co_await context_.queue.caller_connection(found->id, true, connection_id_);
   if (!reconnected) {
     send_error(request_id, reconnected.error());
     co_return;
   }
-  follow(*found);
+  follow(found->id, found->category + ":" + found->language);
   send_update(*found, request_id, "");
-  refresh();
+  refresh(true);
 }
 
 asio::awaitable<void> caller_session::leave_message(const std::string& request_id, const v1::LeaveMessage& message) {
@@ -195,14 +201,29 @@ void caller_session::acknowledge(const std::string& request_id) {
   refresh();
 }
 
-void caller_session::follow(const queue::session_view& session) {
-  session_id_ = session.id;
-  followed_skill_ = session.category + ":" + session.language;
-  context_.connections.add(registry::role::caller, session.id, followed_skill_, shared_from_this());
+void caller_session::follow(const std::string& session_id, const std::string& skill) {
+  session_id_ = session_id;
+  followed_skill_ = skill;
+  context_.connections.add(registry::role::caller, session_id, skill, shared_from_this());
+}
+
+void caller_session::place_in_line(int position, int staffed) {
+  // Only a waiting caller moves; an offer or an answer comes with its own session hint.
+  if (!last_session_ || last_session_->state != v1::QUEUED || position == 0) return;
+  if (position == last_session_->position && staffed == last_session_->staffed) return;
+  last_session_->position = position;
+  last_session_->staffed = staffed;
+  v1::CallerServerFrame frame;
+  *frame.mutable_session() = to_update(*last_session_, context_.queue);
+  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_) {
+    last_update_ = std::move(bytes);
+    send(frame);
+  }
 }
 
 void caller_session::send_update(const queue::session_view& session, const std::string& request_id,
                                  const std::string& token) {
+  last_session_ = session;
   v1::CallerServerFrame frame;
   *frame.mutable_session() = to_update(session, context_.queue);
   last_update_ = frame.session().SerializeAsString();
@@ -212,8 +233,19 @@ void caller_session::send_update(const queue::session_view& session, const std::
   send(frame);
 }
 
-asio::awaitable<void> caller_session::on_refresh() {
+void caller_session::push_chat(const queue::chat_line& line) {
+  if (line.session_id != session_id_) return;
+  // Our own frame's line carries our scoped request id: answer the request with it.
+  auto request_id = unscoped_request_id(line.request_id, "c:" + session_id_ + ":");
+  send_chats(transcript_.offer(line.session_id, line.entry, std::move(request_id)));
+}
+
+asio::awaitable<void> caller_session::on_refresh(bool resync) {
   if (session_id_.empty()) co_return;
+  if (starting_) {
+    refresh_after_start_ = true;  // the reply to `start` goes first, with the token
+    co_return;
+  }
   auto session = co_await context_.queue.session(session_id_);
   if (!session) co_return;  // Redis away: the next hint or reconnect refreshes again
   if (auto skill = session->category + ":" + session->language; skill != followed_skill_) {
@@ -223,6 +255,7 @@ asio::awaitable<void> caller_session::on_refresh() {
   v1::CallerServerFrame frame;
   *frame.mutable_session() = to_update(*session, context_.queue);
   last_state_ = session->state;
+  last_session_ = *session;
   const auto acks = std::exchange(pending_acks_, {});
   if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_ || !acks.empty()) {
     last_update_ = std::move(bytes);
@@ -232,18 +265,14 @@ asio::awaitable<void> caller_session::on_refresh() {
       send(frame);
     }
   }
-  auto chats = co_await context_.queue.chat_after(session_id_, last_message_id_);
-  if (!chats) co_return;
-  for (const auto& entry : *chats) {
-    v1::CallerServerFrame chat;
-    *chat.mutable_chat() = to_chat(session_id_, entry);
-    send(chat);
-    last_message_id_ = entry.id;
-  }
+  if (!resync) co_return;
+  transcript_.begin_read();
+  auto chats = co_await context_.queue.chat_after(session_id_, transcript_.last_id(session_id_));
+  send_chats(transcript_.end_read(session_id_, chats ? std::move(*chats) : std::vector<queue::chat_entry>{}));
+  if (!chats) refresh(true);  // Redis away: read again, or the lines of the gap stay unseen
 }
 
 asio::awaitable<void> caller_session::on_closed() {
-  --context_.metrics.ws_callers;
   if (session_id_.empty() || queue::is_final(last_state_)) co_return;
   // Starts the grace period: the caller keeps their place if they come back in time.
   auto gone = co_await context_.queue.caller_connection(session_id_, false, connection_id_);

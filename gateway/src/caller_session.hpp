@@ -1,6 +1,7 @@
 #pragma once
 // A citizen's chat WebSocket (/ws/caller): start or resume one session, chat, rate, leave.
 
+#include "transcript_cursor.hpp"
 #include "ws_session.hpp"
 
 #include <hotline/core/ids.hpp>
@@ -14,14 +15,19 @@ class caller_session final : public framed_session<v1::CallerServerFrame> {
  private:
   boost::asio::awaitable<void> on_open() override;
   boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
-  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_refresh(bool resync) override;
   boost::asio::awaitable<void> on_closed() override;
+ public:
+  void push_chat(const queue::chat_line& line) override;
+  void place_in_line(int position, int staffed) override;
+
+ private:
 
   boost::asio::awaitable<void> start(const std::string& request_id, const v1::StartSession& start);
   boost::asio::awaitable<void> resume(const std::string& request_id, const v1::ResumeSession& resume);
   boost::asio::awaitable<void> leave_message(const std::string& request_id, const v1::LeaveMessage& message);
   /// Follows the session from now on: registry entry and refreshes.
-  void follow(const queue::session_view& session);
+  void follow(const std::string& session_id, const std::string& skill);
   void send_update(const queue::session_view& session, const std::string& request_id, const std::string& token);
   std::string scoped(const std::string& request_id) const;
   /// A request that succeeded is answered by the next session frame, which carries its id.
@@ -32,9 +38,12 @@ class caller_session final : public framed_session<v1::CallerServerFrame> {
   /// Names this connection to routing, so that its late close cannot undo a newer resume.
   std::string connection_id_ = core::random_hex(8);
   std::string followed_skill_;  ///< the queue whose changes move this caller's position
-  std::string last_message_id_;
+  transcript_cursor transcript_;
   std::string last_update_;  ///< the last session frame sent, to push only changes
+  std::optional<queue::session_view> last_session_;  ///< as last read, with the place of the last tick
   v1::SessionState last_state_ = v1::SESSION_STATE_UNSPECIFIED;
+  bool starting_ = false;             ///< a `start` is in flight: its reply is the first session frame
+  bool refresh_after_start_ = false;  ///< a change came meanwhile
   std::vector<std::string> pending_acks_;
 };
 

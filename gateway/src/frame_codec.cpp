@@ -1,5 +1,7 @@
-// JSON and binary frame codec on protobuf's own parsers.
+// JSON and binary frame codec: protobuf's own parsers, our direct JSON writer.
 #include "hotline/gateway/frame_codec.hpp"
+
+#include "json_writer.hpp"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -77,9 +79,7 @@ std::string encode_frame(const google::protobuf::Message& message, frame_encodin
     message.SerializeToString(&out);
     return out;
   }
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  write_json(message, out);
   return out;
 }
 

@@ -41,7 +41,7 @@ asio::awaitable<void> listen_session::on_open() {
 
 asio::awaitable<void> listen_session::on_frame(std::string_view, frame_encoding) { co_return; }
 
-asio::awaitable<void> listen_session::on_refresh() { co_return; }
+asio::awaitable<void> listen_session::on_refresh(bool) { co_return; }
 
 asio::awaitable<void> listen_session::on_closed() {
   if (listener_ != 0) co_await context_.phone->stop_listening(listener_);

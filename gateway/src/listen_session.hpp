@@ -14,7 +14,7 @@ class listen_session final : public framed_session<v1::ListenServerFrame> {
  private:
   boost::asio::awaitable<void> on_open() override;
   boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
-  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_refresh(bool resync) override;
   boost::asio::awaitable<void> on_closed() override;
 
   std::string token_;

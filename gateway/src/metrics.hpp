@@ -1,7 +1,12 @@
 #pragma once
-// The gateway's metrics, declared once in one list; /metrics renders the list.
+// The gateway's metrics, declared once in one list; /metrics renders the list, the histograms and
+// what is read at scrape time (queues, lawyers, connections, the archiver's backlog).
+
+#include <hotline/core/histogram.hpp>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 
 namespace hotline::gateway {
@@ -10,22 +15,36 @@ namespace hotline::gateway {
 #define HOTLINE_GATEWAY_METRICS(X)                                                               \
   X(http_requests_total, counter, "HTTP requests answered")                                      \
   X(http_errors_total, counter, "HTTP requests answered with an error body")                     \
-  X(ws_callers, gauge, "open caller WebSockets")                                                 \
-  X(ws_agents, gauge, "open lawyer WebSockets")                                                  \
   X(ws_frames_received_total, counter, "WebSocket frames received")                              \
+  X(ws_frames_sent_total, counter, "WebSocket frames sent")                                      \
   X(ws_frame_errors_total, counter, "WebSocket frames answered with an error frame")             \
   X(ws_slow_consumers_total, counter, "WebSockets closed because their outbound queue was full") \
   X(sessions_started_total, counter, "caller sessions started through this gateway")             \
   X(sweeper_deadlines_total, counter, "deadlines (offer, wrap-up, grace) this gateway acted on") \
   X(notifications_total, counter, "pub/sub change hints received")
 
+/// What /metrics reads when it is scraped, besides the gateway's own counters.
+struct scrape {
+  bool redis_ready = false;
+  bool pubsub_ready = false;
+  std::uint64_t redis_requests = 0;
+  const core::histogram* redis_durations = nullptr;
+  std::map<std::string, int> waiting_by_skill;             ///< callers QUEUED or OFFERED, by category:language
+  std::map<std::string, double> longest_wait_by_skill;     ///< seconds, of those waiting now
+  std::map<std::string, int> lawyers_by_status;            ///< as the wallboard counts them (BUSY included)
+  std::map<std::string, std::size_t> connections_by_kind;  ///< caller, agent, wallboard
+  std::optional<std::int64_t> archive_backlog;             ///< events not yet archived; nothing when unknown
+};
+
 struct gateway_metrics {
 #define HOTLINE_DECLARE_METRIC(name, type, help) std::int64_t name = 0;
   HOTLINE_GATEWAY_METRICS(HOTLINE_DECLARE_METRIC)
 #undef HOTLINE_DECLARE_METRIC
+  core::histogram frame_handling;  ///< one client frame, from read to handled
+  core::histogram offer_wait;      ///< a session's start to each offer, in Redis time
 
-  /// Prometheus text exposition format 0.0.4, plus the Redis connection gauges.
-  std::string render(bool redis_ready, bool pubsub_ready) const;
+  /// Prometheus text exposition format 0.0.4.
+  std::string render(const scrape& live) const;
 };
 
 }  // namespace hotline::gateway

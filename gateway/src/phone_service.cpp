@@ -394,6 +394,7 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
         continue;
       }
       warned = false;
+      evapi.set_option(tcp::no_delay(true), ec);
       log->info("connected to Kamailio's evapi on port {}", phone().evapi_port);
       // Pushes missed while disconnected: offered calls that are parked get theirs now.
       asio::co_spawn(executor, resume_all_offered(), asio::detached);
@@ -504,17 +505,6 @@ struct phone_service::impl : std::enable_shared_from_this<impl> {
   }
 
   /// A queue moved: every caller waiting in it whose place changed hears the new one.
-  asio::awaitable<void> reannounce(std::string skill) {
-    std::vector<std::string> waiting;
-    for (const auto& [sid, m] : media)
-      if (m.skill == skill && m.now == stage::waiting) waiting.push_back(sid);
-    for (const auto& sid : waiting) {
-      auto session = co_await context.queue.session(sid);
-      auto found = media.find(sid);
-      if (!session || session->state != v1::QUEUED || found == media.end()) continue;
-      if (session->position != found->second.announced_position) co_await announce(sid, false);
-    }
-  }
 
   // ---- keypad ----
 
@@ -740,8 +730,25 @@ void phone_service::on_hint(const queue::notification& hint) {
   if (!d.running) return;
   if (hint.what == queue::notification::kind::session && hint.id.starts_with("p"))
     asio::co_spawn(d.executor, d.on_session_hint(hint.id), asio::detached);
-  else if (hint.what == queue::notification::kind::queue)
-    asio::co_spawn(d.executor, d.reannounce(hint.id), asio::detached);
+}
+
+bool phone_service::has_waiting(const std::string& skill) const {
+  const auto& d = *impl_;
+  for (const auto& [sid, m] : d.media)
+    if (m.skill == skill && m.now == impl::stage::waiting) return true;
+  return false;
+}
+
+void phone_service::line_changed(const std::string& skill, const queue::waiting_line& line) {
+  auto& d = *impl_;
+  if (!d.running) return;
+  for (std::size_t i = 0; i < line.sessions.size(); ++i) {
+    const auto found = d.media.find(line.sessions[i]);
+    if (found == d.media.end() || found->second.skill != skill || found->second.now != impl::stage::waiting)
+      continue;
+    if (found->second.announced_position != line.first + static_cast<int>(i) + 1)
+      asio::co_spawn(d.executor, d.announce(line.sessions[i], false), asio::detached);
+  }
 }
 
 asio::awaitable<wire_result<void>> phone_service::authenticate(const http_request& request,

@@ -30,8 +30,12 @@ class phone_service {
   /// Connects to Kamailio's evapi socket and listens for rtpengine's digits (phone.enabled only).
   void start();
   void stop();
-  /// Routing changed something: a call may have a lawyer now, or a new place in line.
+  /// Routing changed something: a call may have a lawyer now.
   void on_hint(const queue::notification& hint);
+  /// Whether a call on this node waits in `skill`: the position ticker then reads its line.
+  bool has_waiting(const std::string& skill) const;
+  /// A queue's line as of this tick: each waiting call whose place moved hears its new place.
+  void line_changed(const std::string& skill, const queue::waiting_line& line);
 
   /// 403 unless the peer is allowed, 401 unless the signature is valid, fresh and not seen before.
   boost::asio::awaitable<wire_result<void>> authenticate(const http_request& request,

@@ -1,50 +1,93 @@
-// Hint dispatch. Linear in open connections: a centre has hundreds, not millions, per gateway.
+// Connection indexes: by session, by lawyer, by queue. A change costs the connections it concerns.
 #include "registry.hpp"
 
 #include "ws_session.hpp"
-
-#include <vector>
 
 namespace hotline::gateway {
 
 void registry::add(role r, const std::string& id, const std::string& skill,
                    const std::shared_ptr<ws_session>& session) {
-  entries_.emplace(session.get(), entry{r, id, skill, session});
+  remove(session.get());
+  const auto* key = session.get();
+  entries_.emplace(key, entry{r, r == role::wallboard ? "" : id, skill, session});
+  index_of(r).emplace(r == role::wallboard ? "" : id, key);
+  if (r == role::caller) waiting_.emplace(skill, key);
 }
 
-void registry::remove(const ws_session* session) { entries_.erase(session); }
+void registry::unlink(index& from, const std::string& key, const ws_session* session) {
+  auto [first, last] = from.equal_range(key);
+  for (auto it = first; it != last; ++it)
+    if (it->second == session) {
+      from.erase(it);
+      return;
+    }
+}
+
+void registry::remove(const ws_session* session) {
+  auto found = entries_.find(session);
+  if (found == entries_.end()) return;
+  const auto& e = found->second;
+  unlink(index_of(e.who), e.id, session);
+  if (e.who == role::caller) unlink(waiting_, e.skill, session);
+  entries_.erase(found);
+}
 
 void registry::move_to_skill(const ws_session* session, const std::string& skill) {
-  auto [from, to] = entries_.equal_range(session);
-  for (auto it = from; it != to; ++it) it->second.skill = skill;
+  auto found = entries_.find(session);
+  if (found == entries_.end() || found->second.who != role::caller) return;
+  unlink(waiting_, found->second.skill, session);
+  found->second.skill = skill;
+  waiting_.emplace(skill, session);
+}
+
+std::vector<std::shared_ptr<ws_session>> registry::find(const index& in, const std::string& key) const {
+  std::vector<std::shared_ptr<ws_session>> out;
+  auto [first, last] = in.equal_range(key);
+  for (auto it = first; it != last; ++it)
+    if (auto s = entries_.at(it->second).session.lock()) out.push_back(std::move(s));
+  return out;
+}
+
+std::vector<std::shared_ptr<ws_session>> registry::everyone() const {
+  std::vector<std::shared_ptr<ws_session>> out;
+  out.reserve(entries_.size());
+  for (const auto& [key, e] : entries_)
+    if (auto s = e.session.lock()) out.push_back(std::move(s));
+  return out;
 }
 
 void registry::dispatch(const queue::notification& hint) {
-  std::vector<std::shared_ptr<ws_session>> targets;
-  for (const auto& [key, e] : entries_) {
-    const bool hit = (hint.what == queue::notification::kind::session && e.who == role::caller && e.id == hint.id) ||
-                     (hint.what == queue::notification::kind::agent && e.who == role::agent && e.id == hint.id) ||
-                     (hint.what == queue::notification::kind::queue && e.who == role::caller && e.skill == hint.id) ||
-                     (hint.what == queue::notification::kind::ticket && e.who == role::agent) ||
-                     e.who == role::wallboard;
-    if (hit)
-      if (auto s = e.session.lock()) targets.push_back(std::move(s));
+  using kind = queue::notification::kind;
+  switch (hint.what) {
+    case kind::chat:
+      for (auto& s : find(callers_, hint.line->session_id)) s->push_chat(*hint.line);
+      for (auto& s : find(agents_, hint.line->lawyer_id)) s->push_chat(*hint.line);
+      return;
+    case kind::session:
+      for (auto& s : find(callers_, hint.id)) s->refresh();
+      return;
+    case kind::agent:
+      for (auto& s : find(agents_, hint.id)) s->refresh();
+      return;
+    case kind::ticket:
+      for (const auto& [id, key] : agents_)
+        if (auto s = entries_.at(key).session.lock()) s->tickets_changed();
+      return;
+    case kind::queue:
+      return;  // the position ticker reads the line once per tick
   }
-  for (auto& s : targets) s->refresh();
+}
+
+void registry::refresh_wallboards() {
+  for (auto& s : find(wallboards_, "")) s->refresh();
 }
 
 void registry::refresh_all() {
-  std::vector<std::shared_ptr<ws_session>> targets;
-  for (const auto& [key, e] : entries_)
-    if (auto s = e.session.lock()) targets.push_back(std::move(s));
-  for (auto& s : targets) s->refresh();
+  for (auto& s : everyone()) s->refresh(true);
 }
 
 void registry::close_all() {
-  std::vector<std::shared_ptr<ws_session>> targets;
-  for (const auto& [key, e] : entries_)
-    if (auto s = e.session.lock()) targets.push_back(std::move(s));
-  for (auto& s : targets) s->close();
+  for (auto& s : everyone()) s->close();
 }
 
 }  // namespace hotline::gateway

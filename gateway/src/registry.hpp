@@ -1,12 +1,15 @@
 #pragma once
-// The WebSockets open on this gateway, by the session or lawyer they follow, so that a change
-// hint from pub/sub reaches the connections that must re-read their state.
+// The WebSockets open on this gateway, indexed by the session, lawyer and queue they follow, so
+// that a change reaches its connections at a cost that does not grow with the connections open.
 
 #include <hotline/queue/types.hpp>
 
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace hotline::gateway {
 
@@ -22,12 +25,24 @@ class registry {
   /// A caller's session was transferred: it now waits in another queue.
   void move_to_skill(const ws_session* session, const std::string& skill);
 
-  /// Asks every connection the hint concerns to refresh; wallboards follow every change.
+  /// Asks the connections of the session or lawyer a hint names to refresh (queue and wallboard
+  /// changes go to the position ticker instead); a chat line goes straight to the caller and the
+  /// lawyer of its session.
   void dispatch(const queue::notification& hint);
-  /// After a pub/sub reconnect hints may have been missed: everyone refreshes.
+  /// Whether a caller on this gateway follows a session waiting in `skill`.
+  bool has_callers_in(const std::string& skill) const { return waiting_.find(skill) != waiting_.end(); }
+  /// The caller connections following one session.
+  std::vector<std::shared_ptr<ws_session>> callers_of(const std::string& session_id) const {
+    return find(callers_, session_id);
+  }
+  void refresh_wallboards();
+  /// After a pub/sub reconnect hints and lines may have been missed: everyone reads everything again.
   void refresh_all();
   void close_all();
   std::size_t size() const { return entries_.size(); }
+  std::size_t count(role who) const {
+    return who == role::caller ? callers_.size() : who == role::agent ? agents_.size() : wallboards_.size();
+  }
 
  private:
   struct entry {
@@ -36,7 +51,18 @@ class registry {
     std::string skill;
     std::weak_ptr<ws_session> session;
   };
-  std::multimap<const ws_session*, entry> entries_;
+  using index = std::unordered_multimap<std::string, const ws_session*>;
+  index& index_of(role who) { return who == role::caller ? callers_ : who == role::agent ? agents_ : wallboards_; }
+  static void unlink(index& from, const std::string& key, const ws_session* session);
+  /// Live sessions of the entries an index holds under `key`.
+  std::vector<std::shared_ptr<ws_session>> find(const index& in, const std::string& key) const;
+  std::vector<std::shared_ptr<ws_session>> everyone() const;
+
+  std::unordered_map<const ws_session*, entry> entries_;
+  index callers_;    ///< by session id
+  index agents_;     ///< by lawyer id
+  index wallboards_; ///< all under ""
+  index waiting_;    ///< callers by the skill they wait in
 };
 
 }  // namespace hotline::gateway

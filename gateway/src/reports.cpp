@@ -133,6 +133,11 @@ boost::asio::awaitable<report_result<v1::StaffingReport>> staffing_report(queue:
   co_return stats::staffing_advice(hours, targets, range->first, range->second);
 }
 
+std::string floor_status(const queue::agent_view& agent) {
+  // A lawyer with sessions is busy whatever their status says; the wallboard shows the floor.
+  return agent.status == v1::AVAILABLE && agent.load > 0 ? std::string("BUSY") : v1::AgentStatus_Name(agent.status);
+}
+
 boost::asio::awaitable<boost::system::result<v1::Wallboard>> wallboard(queue::engine& queue,
                                                                        const core::config& config) {
   auto snapshot = co_await queue.snapshot();
@@ -152,11 +157,7 @@ boost::asio::awaitable<boost::system::result<v1::Wallboard>> wallboard(queue::en
   }
   board.set_waiting(waiting);
   board.set_longest_wait_seconds(static_cast<double>(longest) / 1000.0);
-  for (const auto& a : snapshot->agents) {
-    // A lawyer with sessions is busy whatever their status says; the wallboard shows the floor.
-    const auto status = a.status == v1::AVAILABLE && a.load > 0 ? std::string("BUSY") : v1::AgentStatus_Name(a.status);
-    (*board.mutable_lawyers_by_status())[status] += 1;
-  }
+  for (const auto& a : snapshot->agents) (*board.mutable_lawyers_by_status())[floor_status(a)] += 1;
   stats::report_request request{config.centre.id,
                                 day,
                                 day,

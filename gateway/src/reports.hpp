@@ -32,6 +32,9 @@ boost::asio::awaitable<report_result<v1::StaffingReport>> staffing_report(queue:
                                                                           const core::config& config, std::string from,
                                                                           std::string to);
 
+/// A lawyer as the floor sees them: BUSY when available with sessions, else their status.
+std::string floor_status(const queue::agent_view& agent);
+
 /// The live wallboard: who waits, the lawyers by status, today's figures from the counters.
 boost::asio::awaitable<boost::system::result<v1::Wallboard>> wallboard(queue::engine& queue,
                                                                        const core::config& config);

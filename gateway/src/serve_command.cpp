@@ -14,6 +14,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
+
 #include <iostream>
 
 namespace hotline::gateway {
@@ -112,10 +114,23 @@ asio::awaitable<void> create_demo_accounts(agents::accounts& accounts, const cor
   std::cout.flush();
 }
 
+// Each caller and lawyer holds a socket: the usual soft limit of 1024 descriptors would refuse
+// connections long before memory or CPU run out. Returns the limit in force.
+rlim_t raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised{limit.rlim_max, limit.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+  }
+  return limit.rlim_cur;
+}
+
 }  // namespace
 
 int serve_command(const cli_args&, const core::config& config) {
   auto log = core::logger("gateway");
+  log->info("open file limit: {}", raise_open_file_limit());
   std::optional<core::embedded_redis> embedded;
   std::string address = config.redis.address;
   if (address.empty()) {
@@ -158,6 +173,8 @@ int serve_command(const cli_args&, const core::config& config) {
       [&]() -> asio::awaitable<void> {
         for (int i = 0; i < 300 && !redis.ready(); ++i) co_await pause(std::chrono::milliseconds(50));
         if (!redis.ready()) log->warn("Redis at {} is not reachable yet; serving anyway", address);
+        if (auto stored = co_await queue.store_settings(); !stored)
+          log->warn("could not store the routing settings yet ({}); the first call will", stored.error().message());
         if (config.accounts.demo_accounts) co_await create_demo_accounts(accounts, config);
         const std::string host =
             config.server.listen == "0.0.0.0" || config.server.listen == "::"

@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "http_session.hpp"
 #include "phone_service.hpp"
+#include "position_ticker.hpp"
 
 #include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
@@ -30,7 +31,8 @@ struct server::impl {
         context{config, redis, subscriber, queue, accounts, archive, nullptr, {}, {}},
         acceptor(io),
         sweep_timer(io),
-        phone(context, io.get_executor()) {
+        phone(context, io.get_executor()),
+        positions(context, io.get_executor()) {
     context.phone = &phone;
   }
 
@@ -39,6 +41,8 @@ struct server::impl {
     if (auto hint = queue::engine::parse_notification(payload)) {
       context.connections.dispatch(*hint);
       phone.on_hint(*hint);
+      if (hint->what == queue::notification::kind::queue) positions.queue_changed(hint->id, hint->rank);
+      if (hint->what != queue::notification::kind::chat) positions.board_changed();
     }
   }
 
@@ -54,6 +58,8 @@ struct server::impl {
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      // Without it every small frame waits out the peer's delayed ACK (40 ms on Linux).
+      socket.set_option(tcp::no_delay(true), ec);
       asio::co_spawn(io, serve_connection(context, std::move(socket)), asio::detached);
     }
   }
@@ -77,6 +83,7 @@ struct server::impl {
   tcp::acceptor acceptor;
   asio::steady_timer sweep_timer;
   phone_service phone;
+  position_ticker positions;
   bool stopped = false;
 };
 
@@ -103,6 +110,7 @@ boost::system::result<std::uint16_t, std::string> server::start() {
   impl_->subscriber.start();
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   asio::co_spawn(impl_->io, impl_->sweep_loop(), asio::detached);
+  asio::co_spawn(impl_->io, impl_->positions.run(), asio::detached);
   // Every node runs the archiver; the lease in Redis lets one of them write at a time.
   impl_->phone.start();
   asio::co_spawn(impl_->io, impl_->context.archive.run(impl_->context.queue, core::random_hex(8)), asio::detached);
@@ -114,6 +122,7 @@ void server::stop() {
   boost::system::error_code ec;
   impl_->acceptor.close(ec);
   impl_->sweep_timer.cancel();
+  impl_->positions.stop();
   impl_->context.archive.stop();
   impl_->phone.stop();
   impl_->context.connections.close_all();

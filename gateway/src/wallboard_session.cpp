@@ -29,7 +29,7 @@ asio::awaitable<void> wallboard_session::on_frame(std::string_view, frame_encodi
   co_return;
 }
 
-asio::awaitable<void> wallboard_session::on_refresh() {
+asio::awaitable<void> wallboard_session::on_refresh(bool) {
   if (!authorized_) co_return;
   auto board = co_await wallboard(context_.queue, context_.config);
   if (!board) {

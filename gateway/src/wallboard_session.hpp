@@ -13,7 +13,7 @@ class wallboard_session final : public framed_session<v1::WallboardServerFrame> 
  private:
   boost::asio::awaitable<void> on_open() override;
   boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) override;
-  boost::asio::awaitable<void> on_refresh() override;
+  boost::asio::awaitable<void> on_refresh(bool resync) override;
   boost::asio::awaitable<void> on_closed() override;
 
   std::string token_;

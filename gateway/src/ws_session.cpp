@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <algorithm>
+#include <utility>
 
 namespace hotline::gateway {
 
@@ -63,7 +64,10 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
     encoding_ = stream_.got_binary() ? frame_encoding::binary : frame_encoding::json;
     const std::string payload = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
+    const auto began = std::chrono::steady_clock::now();
     co_await on_frame(payload, encoding_);
+    context_.metrics.frame_handling.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
   }
   finished_ = true;
   outbox_signal_.cancel();
@@ -118,8 +122,9 @@ void ws_session::close() {
   outbox_signal_.cancel();
 }
 
-void ws_session::refresh() {
+void ws_session::refresh(bool resync) {
   if (finished_) return;
+  resync_pending_ = resync_pending_ || resync;
   if (refreshing_) {
     refresh_again_ = true;
     return;
@@ -133,7 +138,7 @@ asio::awaitable<void> ws_session::refresh_loop() {
   auto self = shared_from_this();
   do {
     refresh_again_ = false;
-    co_await on_refresh();
+    co_await on_refresh(std::exchange(resync_pending_, false));
   } while (refresh_again_ && !finished_);
   refreshing_ = false;
 }
@@ -156,6 +161,7 @@ asio::awaitable<void> ws_session::write_loop() {
       finished_ = true;
       break;
     }
+    ++context_.metrics.ws_frames_sent_total;
   }
   if (closing_ && !finished_ && stream_.is_open())
     co_await stream_.async_close(beast::websocket::close_code::going_away,

@@ -4,6 +4,8 @@
 
 #include "context.hpp"
 #include "hotline/gateway/frame_codec.hpp"
+#include "session_update.hpp"
+#include "transcript_cursor.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,15 +32,23 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
 
   /// Completes the upgrade and serves the connection until it closes.
   boost::asio::awaitable<void> run(http_request upgrade);
-  /// Re-reads state and pushes what changed; a refresh asked for while one runs runs once more after it.
-  void refresh();
+  /// Re-reads state and pushes what changed; a refresh asked for while one runs runs once more after
+  /// it. `resync` also reads the transcripts (after a resume, a connect, or missed pub/sub messages).
+  void refresh(bool resync = false);
+  /// A new transcript line of a session this connection follows.
+  virtual void push_chat(const queue::chat_line&) {}
+  /// The open tickets changed: connections that show them read them again.
+  virtual void tickets_changed() { refresh(); }
+  /// The followed session's place in its queue as of the last tick (0: not in the queue) and the
+  /// lawyers on duty for it.
+  virtual void place_in_line(int /*position*/, int /*staffed*/) {}
   /// Sends a close frame after what is queued.
   void close();
 
  protected:
   virtual boost::asio::awaitable<void> on_open() = 0;
   virtual boost::asio::awaitable<void> on_frame(std::string_view payload, frame_encoding encoding) = 0;
-  virtual boost::asio::awaitable<void> on_refresh() = 0;
+  virtual boost::asio::awaitable<void> on_refresh(bool resync) = 0;
   virtual boost::asio::awaitable<void> on_closed() = 0;
 
   /// The account behind the connection's token when its role is one of `roles`; otherwise sends
@@ -71,6 +81,7 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   bool finished_ = false;
   bool refreshing_ = false;
   bool refresh_again_ = false;
+  bool resync_pending_ = false;
 };
 
 /// A connection whose server frames are `ServerFrame`: a message with an `error` field and,
@@ -79,6 +90,16 @@ template <class ServerFrame>
 class framed_session : public ws_session {
  protected:
   using ws_session::ws_session;
+
+  /// Sends transcript lines as `chat` frames, each echoing the request it answers.
+  void send_chats(std::vector<transcript_cursor::delivery> lines) {
+    for (auto& line : lines) {
+      ServerFrame frame;
+      frame.set_request_id(line.request_id);
+      *frame.mutable_chat() = to_chat(line.session_id, line.entry);
+      send(frame);
+    }
+  }
 
  private:
   std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id, v1::ErrorCode code,

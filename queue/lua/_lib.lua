@@ -1,38 +1,64 @@
--- Shared by every queue script: prepended to each at build time (after the #!lua line).
+-- The prelude of the queue's Functions library (cmake/embed_lua.cmake): loaded once with FUNCTION
+-- LOAD, not re-run per call. Every other .lua file is the body of one function.
 --
--- Calling convention of every script:
+-- Calling convention of every function:
 --   KEYS[1]    the main key the script changes ({c}:session:<id>, {c}:agent:<id>, {c}:ticket:<id> or
---              {c}:deadlines); every other key is derived from its hash tag {c}, so a script touches one slot.
---   ARGV[1..15] routing settings, in the order of S below (queue/src/engine.cpp builds them)
---   ARGV[16]   the clock: '' for Redis TIME, or Unix ms from a simulation's own clock
---   ARGV[17]   request id ('' for none): a retried request replays its first result
---   ARGV[18..] the script's own arguments, A[1], A[2], … in the script headers
+--              {c}:deadlines). Keys a script finds while matching (queues, ready sets, other sessions and
+--              lawyers) are derived from its hash tag {c}, so a call touches one slot.
+--   ARGV[1]    the version of the caller's routing settings; the settings themselves are stored once per
+--              centre in {c}:settings (queue/src/engine.cpp writes them) and read when the version changes
+--   ARGV[2]    the clock: '' for Redis TIME, or Unix ms from a simulation's own clock
+--   ARGV[3]    request id ('' for none): a retried request replays its first result
+--   ARGV[4..]  the script's own arguments, A[1], A[2], … in the script headers
 -- Results are flat {name, value, ...} arrays; failures are {err = 'CODE message'} and change nothing.
+-- 'SETTINGS_STALE' asks the caller to store its settings and call again.
 
-local P = string.match(KEYS[1], '^({[^}]+}:)')
-if not P then return redis.error_reply('BAD_REQUEST key without a hash tag') end
+-- Set by begin_call at the start of every call; Redis runs one call at a time.
+local KEYS, ARGV, P, S, CLOCK, REQUEST_ID, A, NOW
 
-local S = {
-  ring_ms = tonumber(ARGV[1]),
-  wrap_ms = tonumber(ARGV[2]),
-  grace_ms = tonumber(ARGV[3]),
-  max_misses = tonumber(ARGV[4]),
-  sl_ms = tonumber(ARGV[5]),
-  short_ms = tonumber(ARGV[6]),
-  tz_min = tonumber(ARGV[7]),
-  backup_ms = tonumber(ARGV[8]),     -- waited this long, a session is offered to backup-level lawyers too
-  general_ms = tonumber(ARGV[9]),    -- … and then to the general pool (any lawyer speaking its language)
-  max_wait_ms = tonumber(ARGV[10]),  -- … and the caller is offered a message or callback
-  max_queue = tonumber(ARGV[11]),    -- sessions one skill's queue may hold; more are refused
-  policy = ARGV[12],                 -- longest_idle | fewest_today | round_robin
-  reply_ms = tonumber(ARGV[13]),     -- a ticket's reply deadline
-  exclusion_ms = tonumber(ARGV[14]), -- a lawyer who declined is not offered the session again for this long
-  urgent_boost_ms = tonumber(ARGV[15]),
-}
-local CLOCK = ARGV[16]
-local REQUEST_ID = ARGV[17]
-local A = {}
-for i = 18, #ARGV do A[#A + 1] = ARGV[i] end
+-- {c}:settings as numbers, per centre prefix, kept between calls while their version holds.
+local settings_cache = {}
+
+local function read_settings(version)
+  local cached = settings_cache[P]
+  if cached and cached.version == version then return cached end
+  local flat = redis.call('HGETALL', P .. 'settings')
+  local raw = {}
+  for i = 1, #flat, 2 do raw[flat[i]] = flat[i + 1] end
+  if raw.version ~= version then return nil end
+  local settings = {
+    version = version,
+    ring_ms = tonumber(raw.ring_ms),
+    wrap_ms = tonumber(raw.wrap_ms),
+    grace_ms = tonumber(raw.grace_ms),
+    max_misses = tonumber(raw.max_misses),
+    sl_ms = tonumber(raw.sl_ms),
+    short_ms = tonumber(raw.short_ms),
+    tz_min = tonumber(raw.tz_min),
+    backup_ms = tonumber(raw.backup_ms),     -- waited this long, a session is offered to backup-level lawyers too
+    general_ms = tonumber(raw.general_ms),   -- … and then to the general pool (any lawyer speaking its language)
+    max_wait_ms = tonumber(raw.max_wait_ms), -- … and the caller is offered a message or callback
+    max_queue = tonumber(raw.max_queue),     -- sessions one skill's queue may hold; more are refused
+    policy = raw.policy,                     -- longest_idle | fewest_today | round_robin
+    reply_ms = tonumber(raw.reply_ms),       -- a ticket's reply deadline
+    exclusion_ms = tonumber(raw.exclusion_ms), -- a lawyer who declined is not offered the session again for this long
+    urgent_boost_ms = tonumber(raw.urgent_boost_ms),
+  }
+  settings_cache[P] = settings
+  return settings
+end
+
+local function begin_call(keys, argv)
+  KEYS, ARGV = keys, argv
+  P = string.match(KEYS[1] or '', '^({[^}]+}:)')
+  if not P then return redis.error_reply('BAD_REQUEST key without a hash tag') end
+  S = read_settings(ARGV[1])
+  if not S then return redis.error_reply('SETTINGS_STALE the centre\'s stored settings are not the caller\'s') end
+  CLOCK, REQUEST_ID, NOW = ARGV[2], ARGV[3], nil
+  A = {}
+  for i = 4, #ARGV do A[#A + 1] = ARGV[i] end
+  return nil
+end
 
 -- Ready scores: ((level - 1) * LEVEL_BAND + load) * LOAD_WEIGHT + the policy's key (< LOAD_WEIGHT).
 -- So a primary lawyer outranks a backup, an idle one a busy one, and the key orders the rest.
@@ -43,10 +69,16 @@ local function fail(code, message)
   return {err = code .. ' ' .. (message or code)}
 end
 
+-- One TIME per call: every step of a transition happens at the same instant.
 local function now_ms()
-  if CLOCK ~= '' then return tonumber(CLOCK) end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if NOW then return NOW end
+  if CLOCK ~= '' then
+    NOW = tonumber(CLOCK)
+  else
+    local t = redis.call('TIME')
+    NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return NOW
 end
 
 -- The centre's calendar day of a time; core/src/civil_day.cpp computes the same.
@@ -111,6 +143,17 @@ end
 
 local function notify(kind, id)
   redis.call('PUBLISH', P .. 'notify', kind .. ':' .. id)
+end
+
+-- A session's 0-based place in its skill's queue, or nil when it is not there.
+local function rank_in_queue(sid, skill)
+  return redis.call('ZRANK', P .. 'queue:' .. skill, sid)
+end
+
+-- A queue's line changed from `rank` on (0-based; the places before it held): 'q:<rank>:<skill>'.
+-- The gateways re-read only that tail, so a change at the back costs the same however many wait.
+local function notify_queue(skill, rank)
+  redis.call('PUBLISH', P .. 'notify', 'q:' .. (rank or 0) .. ':' .. skill)
 end
 
 -- Appends to the audit stream; stats can be rebuilt from it.
@@ -263,6 +306,7 @@ local function make_offer(sid, s, aid, now)
   local expires = now + S.ring_ms
   redis.call('HSET', session_key(sid), 'state', 'OFFERED', 'offer_id', offer_id, 'offered_to', aid,
     'offer_expires_ms', expires, 'offered_ms', now)
+  local rank = rank_in_queue(sid, s.skill)
   leave_queue(sid, s)
   redis.call('HSET', agent_key(aid), 'offer_sid', sid, 'last_offer_ms', now)
   redis.call('ZADD', P .. 'deadlines', expires + (s.channel == 'PHONE' and PHONE_RING_SLACK_MS or 0), 'offer:' .. sid)
@@ -270,7 +314,7 @@ local function make_offer(sid, s, aid, now)
   event('offered', sid, 'agent', aid, 'offer', offer_id)
   notify('s', sid)
   notify('a', aid)
-  notify('q', s.skill)
+  notify_queue(s.skill, rank)
   return offer_id
 end
 
@@ -348,7 +392,7 @@ local function requeue(sid, s, now, reason, exclude_agent)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid)
   event('requeued', sid, 'agent', aid or '', 'reason', reason)
   notify('s', sid)
-  notify('q', s.skill)
+  notify_queue(s.skill, rank_in_queue(sid, s.skill))
   if aid and aid ~= '' then
     clear_offer(aid, sid, now)
     notify('a', aid)
@@ -378,12 +422,13 @@ local function stop_waiting(sid, s, now, state, ended_ms, reason)
   local aid = s.offered_to
   redis.call('HSET', session_key(sid), 'state', state, 'ended_ms', ended_ms, 'offer_id', '', 'offered_to', '',
     'end_reason', reason)
+  local rank = rank_in_queue(sid, s.skill)  -- nil while an offer rings: then nobody moves up
   leave_queue(sid, s)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid, 'wait:' .. sid)
   redis.call('SREM', P .. 'live', sid)
   if first_wait(s) then count(s, 'waiting', -1) end
   notify('s', sid)
-  notify('q', s.skill)
+  if rank then notify_queue(s.skill, rank) end
   if aid and aid ~= '' then
     clear_offer(aid, sid, now)
     notify('a', aid)

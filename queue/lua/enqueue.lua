@@ -32,7 +32,7 @@ return once(function()
   count(s, 'waiting')
   event('queued', sid, 'channel', channel, 'category', category, 'language', language, 'priority', priority)
   if overflow_reason ~= '' then event('overflow_offered', sid, 'reason', overflow_reason) end
-  notify('q', skill)
+  notify_queue(skill, rank_in_queue(sid, skill))
   match_session(sid, now)
   local state = redis.call('HGET', KEYS[1], 'state')
   local rank = redis.call('ZRANK', P .. 'queue:' .. skill, sid)

@@ -17,6 +17,6 @@ return once(function()
   if s.state == 'QUEUED' then enter_queue(s.id, s, now) end
   event('priority', s.id, 'priority', 'URGENT', 'by', by)
   notify('s', s.id)
-  notify('q', s.skill)
+  if s.state == 'QUEUED' then notify_queue(s.skill, rank_in_queue(s.id, s.skill)) end
   return {'state', s.state}
 end)

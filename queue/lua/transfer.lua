@@ -43,7 +43,7 @@ return once(function()
   schedule_overflow(sid, s, now)
   release_lawyer(aid, sid, s, now)
   notify('s', sid)
-  notify('q', target)
+  notify_queue(target, rank_in_queue(sid, target))
   match_session(sid, now)
   match_agent(aid, now)
   return {'state', redis.call('HGET', KEYS[1], 'state')}

@@ -205,6 +205,24 @@ asio::awaitable<result<archive_read>> engine::rows_for(const core::redis_value& 
   co_return batch;
 }
 
+asio::awaitable<result<std::int64_t>> engine::archive_backlog() {
+  std::vector<std::string> groups{"XINFO", "GROUPS", prefix_ + "events"};
+  auto info = co_await redis_.exec(std::move(groups));
+  if (!info) co_return info.error();
+  if (info->is_error()) {
+    // No events stream yet: nothing to archive.
+    co_return std::int64_t{0};
+  }
+  for (const auto& g : info->elements)
+    if (g.field("name").text == group)
+      co_return g.field("pending").as_integer().value_or(0) + g.field("lag").as_integer().value_or(0);
+  // No archiver has started: everything in the stream waits for it.
+  std::vector<std::string> length{"XLEN", prefix_ + "events"};
+  auto events = co_await redis_.exec(std::move(length));
+  if (!events) co_return events.error();
+  co_return events->as_integer().value_or(0);
+}
+
 asio::awaitable<result<archive_read>> engine::unarchived() {
   // From the oldest event the archiver has not acknowledged (pending, or not yet delivered) on.
   const std::string stream = prefix_ + "events";

@@ -35,46 +35,76 @@ result<core::redis_value> checked(result<core::redis_value> reply) {
 
 }  // namespace
 
-std::vector<core::lua_script> engine::scripts() {
-  std::vector<core::lua_script> all;
-  for (const auto& s : detail::embedded_scripts()) all.emplace_back(s.name, s.source);
-  return all;
+std::vector<core::lua_library> engine::scripts() {
+  const auto& library = detail::embedded_scripts();
+  return {core::lua_library{library.name, library.source}};
 }
 
 engine::engine(core::redis_client& redis, const core::config& config)
     : redis_(redis), config_(config), prefix_("{" + config.centre.id + "}:"), notify_channel_(prefix_ + "notify") {
   const auto& r = config.routing;
-  settings_ = {std::to_string(r.ring_timeout_seconds * 1000),
-               std::to_string(r.wrap_up_seconds * 1000),
-               std::to_string(r.reconnect_grace_seconds * 1000),
-               std::to_string(r.max_missed_offers),
-               std::to_string(config.stats.service_level_seconds * 1000),
-               std::to_string(config.stats.short_abandon_seconds * 1000),
-               std::to_string(config.centre.utc_offset_minutes),
-               std::to_string(r.backup_after_seconds * 1000),
-               std::to_string(r.general_after_seconds * 1000),
-               std::to_string(r.max_wait_seconds * 1000),
-               std::to_string(r.max_queue_length),
-               r.selection,
-               std::to_string(static_cast<std::int64_t>(r.ticket_reply_hours) * 3600 * 1000),
-               std::to_string(r.decline_exclusion_seconds * 1000),
-               std::to_string(r.urgent_boost_seconds * 1000)};
-  for (auto& s : scripts()) scripts_.emplace(s.name, std::move(s));
+  // Field names as queue/lua/_lib.lua reads them.
+  settings_ = {{"ring_ms", std::to_string(r.ring_timeout_seconds * 1000)},
+               {"wrap_ms", std::to_string(r.wrap_up_seconds * 1000)},
+               {"grace_ms", std::to_string(r.reconnect_grace_seconds * 1000)},
+               {"max_misses", std::to_string(r.max_missed_offers)},
+               {"sl_ms", std::to_string(config.stats.service_level_seconds * 1000)},
+               {"short_ms", std::to_string(config.stats.short_abandon_seconds * 1000)},
+               {"tz_min", std::to_string(config.centre.utc_offset_minutes)},
+               {"backup_ms", std::to_string(r.backup_after_seconds * 1000)},
+               {"general_ms", std::to_string(r.general_after_seconds * 1000)},
+               {"max_wait_ms", std::to_string(r.max_wait_seconds * 1000)},
+               {"max_queue", std::to_string(r.max_queue_length)},
+               {"policy", r.selection},
+               {"reply_ms", std::to_string(static_cast<std::int64_t>(r.ticket_reply_hours) * 3600 * 1000)},
+               {"exclusion_ms", std::to_string(r.decline_exclusion_seconds * 1000)},
+               {"urgent_boost_ms", std::to_string(r.urgent_boost_seconds * 1000)}};
+  std::string all;
+  for (const auto& [name, value] : settings_) all += name + "=" + value + "\n";
+  settings_version_ = core::sha256_hex(all).substr(0, 16);
+  const auto& library = detail::embedded_scripts();
+  for (const auto& name : library.functions) functions_.emplace(name, name + "_" + library.version);
+}
+
+asio::awaitable<result<void>> engine::store_settings() {
+  std::vector<std::string> command{"HSET", prefix_ + "settings", "version", settings_version_};
+  for (const auto& [name, value] : settings_) {
+    command.push_back(name);
+    command.push_back(value);
+  }
+  auto stored = co_await redis_.exec(std::move(command));
+  if (!stored) co_return stored.error();
+  if (stored->is_error()) co_return make_error_code(errc::unexpected_reply);
+  co_return result<void>{};
+}
+
+asio::awaitable<result<core::redis_value>> engine::call(const std::string& script, const std::vector<std::string>& keys,
+                                                        std::vector<std::string> args, const std::string& request_id) {
+  const auto found = functions_.find(script);
+  if (found == functions_.end()) co_return make_error_code(errc::unexpected_reply);
+  std::vector<std::string> argv;
+  argv.reserve(3 + args.size());
+  argv.push_back(settings_version_);
+  argv.push_back(clock_ ? std::to_string(clock_()) : "");
+  argv.push_back(request_id);
+  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  auto reply = co_await redis_.fcall(found->second, keys, argv);
+  if (reply && reply->is_error() && reply->text.starts_with("SETTINGS_STALE")) {
+    // First call on this centre, a Redis that lost its data, or a node configured otherwise
+    // wrote its own: ours apply to this call.
+    if (auto stored = co_await store_settings(); !stored) co_return stored.error();
+    reply = co_await redis_.fcall(found->second, keys, argv);
+  }
+  co_return reply;
 }
 
 asio::awaitable<result<core::redis_value>> engine::run(const std::string& script, std::vector<std::string> keys,
                                                        std::vector<std::string> args, std::string request_id) {
-  const auto found = scripts_.find(script);
-  if (found == scripts_.end()) co_return make_error_code(errc::unexpected_reply);
   // Without a caller's id, a fresh one still makes our own retries safe.
   if (request_id.empty()) request_id = core::random_hex(16);
-  std::vector<std::string> argv = settings_;
-  argv.push_back(clock_ ? std::to_string(clock_()) : "");
-  argv.push_back(request_id);
-  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   result<core::redis_value> reply = make_error_code(core::errc::not_connected);
   for (int attempt = 0; attempt < 3; ++attempt) {
-    reply = co_await redis_.eval(found->second, keys, argv);
+    reply = co_await call(script, keys, args, request_id);
     if (reply || !retryable(reply.error())) break;
     asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50 << attempt));
     boost::system::error_code ignored;
@@ -85,11 +115,8 @@ asio::awaitable<result<core::redis_value>> engine::run(const std::string& script
 
 asio::awaitable<result<core::redis_value>> engine::view(const std::string& script, std::vector<std::string> keys,
                                                         std::vector<std::string> args) {
-  std::vector<std::string> argv = settings_;
-  argv.push_back(clock_ ? std::to_string(clock_()) : "");
-  argv.emplace_back();  // no request id: views change nothing
-  argv.insert(argv.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
-  co_return checked(co_await redis_.eval(scripts_.at(script), keys, argv));
+  // No request id: views change nothing.
+  co_return checked(co_await call(script, keys, std::move(args), ""));
 }
 
 bool engine::known_destination(const std::string& code) const {
@@ -393,6 +420,20 @@ asio::awaitable<result<std::vector<ticket_view>>> engine::open_tickets(int limit
   co_return tickets;
 }
 
+asio::awaitable<result<waiting_line>> engine::line(const std::string& skill, int first) {
+  std::vector<std::string> keys{prefix_ + "queue:" + skill};
+  std::vector<std::string> args{std::to_string(first)};
+  auto reply = co_await view("view_line", std::move(keys), std::move(args));
+  if (!reply) co_return reply.error();
+  if (!reply->is_array() || reply->elements.size() != 2) co_return make_error_code(errc::unexpected_reply);
+  waiting_line out;
+  out.first = first;
+  out.staffed = static_cast<int>(reply->elements[0].as_integer().value_or(0));
+  out.sessions.reserve(reply->elements[1].elements.size());
+  for (auto& id : reply->elements[1].elements) out.sessions.push_back(std::move(id.text));
+  co_return out;
+}
+
 asio::awaitable<result<queue_snapshot>> engine::snapshot() {
   std::vector<std::string> keys{prefix_ + "live"};
   auto reply = co_await view("view_queue", std::move(keys));
@@ -448,16 +489,68 @@ int engine::estimated_wait_seconds(const session_view& session) const {
   return static_cast<int>(std::ceil(session.position * config_.routing.estimated_handle_seconds / lawyers));
 }
 
+namespace {
+
+// One "<length>:<bytes>" field of a chat line's payload (queue/lua/chat.lua writes them); moves
+// `rest` past it. Lengths keep any byte, newlines included, inside a field.
+std::optional<std::string> take_field(std::string_view& rest) {
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::size_t length = 0;
+  for (const char c : rest.substr(0, colon)) {
+    if (c < '0' || c > '9' || length > rest.size()) return std::nullopt;
+    length = length * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (rest.size() - colon - 1 < length) return std::nullopt;
+  std::string field(rest.substr(colon + 1, length));
+  rest.remove_prefix(colon + 1 + length);
+  return field;
+}
+
+std::optional<chat_line> parse_chat_line(std::string_view rest) {
+  std::optional<std::string> fields[8];
+  for (auto& field : fields)
+    if (!(field = take_field(rest))) return std::nullopt;
+  if (!rest.empty()) return std::nullopt;
+  chat_line line;
+  line.session_id = std::move(*fields[0]);
+  line.lawyer_id = std::move(*fields[1]);
+  line.request_id = std::move(*fields[2]);
+  line.entry.id = std::move(*fields[3]);
+  line.entry.from = detail::party_of(*fields[4]);
+  line.entry.sent_ms = std::strtoll(fields[5]->c_str(), nullptr, 10);
+  line.entry.sender_name = std::move(*fields[6]);
+  line.entry.text = std::move(*fields[7]);
+  return line;
+}
+
+}  // namespace
+
 std::optional<notification> engine::parse_notification(std::string_view payload) {
   if (payload.size() < 3 || payload[1] != ':') return std::nullopt;
+  if (payload[0] == 'c') {
+    auto line = parse_chat_line(payload.substr(2));
+    if (!line) return std::nullopt;
+    std::string id = line->session_id;
+    return notification{notification::kind::chat, std::move(id), std::move(line)};
+  }
   const std::string id(payload.substr(2));
   switch (payload[0]) {
     case 's':
       return notification{notification::kind::session, id};
     case 'a':
       return notification{notification::kind::agent, id};
-    case 'q':
-      return notification{notification::kind::queue, id};
+    case 'q': {
+      // "q:<rank>:<skill>"; a skill alone (no rank) means the whole line.
+      notification hint{notification::kind::queue, id};
+      const auto colon = id.find(':');
+      if (colon != std::string::npos && colon > 0 &&
+          std::all_of(id.begin(), id.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) { return c >= '0' && c <= '9'; })) {
+        hint.rank = std::atoi(id.substr(0, colon).c_str());
+        hint.id = id.substr(colon + 1);
+      }
+      return hint;
+    }
     case 't':
       return notification{notification::kind::ticket, id};
     default:

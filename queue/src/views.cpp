@@ -94,12 +94,15 @@ ticket_view decode_ticket(const core::redis_value& flat) {
   return t;
 }
 
+v1::Party party_of(std::string_view from) {
+  return from == "caller" ? v1::CALLER : from == "lawyer" ? v1::LAWYER : v1::SYSTEM;
+}
+
 chat_entry decode_chat_entry(const core::redis_value& entry) {
   chat_entry c;
   c.id = entry.at(0).text;
   const auto& fields = entry.at(1);
-  const auto& from = fields.field("from").text;
-  c.from = from == "caller" ? v1::CALLER : from == "lawyer" ? v1::LAWYER : v1::SYSTEM;
+  c.from = party_of(fields.field("from").text);
   c.sender_name = fields.field("name").text;
   c.text = fields.field("text").text;
   c.sent_ms = to_int(fields.field("ms"));

@@ -5,6 +5,8 @@
 
 #include <hotline/core/redis_value.hpp>
 
+#include <string_view>
+
 namespace hotline::queue::detail {
 
 /// A flat HGETALL-style array of a session hash; nothing when empty.
@@ -17,5 +19,7 @@ agent_view decode_agent(const core::redis_value& reply);
 ticket_view decode_ticket(const core::redis_value& flat);
 /// One XRANGE entry: [id, [field, value, ...]].
 chat_entry decode_chat_entry(const core::redis_value& entry);
+/// A transcript line's `from` field ("caller", "lawyer") as a party.
+v1::Party party_of(std::string_view from);
 
 }  // namespace hotline::queue::detail

@@ -134,22 +134,24 @@ TEST(RedisClient, RestartMidRunFailsInFlightRequestsClearlyThenRecovers) {
   redis.stop();
 }
 
-TEST(RedisClient, ScriptsAreReloadedAfterAFlush) {
+TEST(RedisClient, FunctionLibrariesAreReloadedAfterAFlush) {
   asio::io_context io;
-  core::lua_script add("add", "return tonumber(ARGV[1]) + tonumber(ARGV[2])");
-  core::redis_client redis(io.get_executor(), options_for(test::shared_redis().address()), {add});
+  core::lua_library library{"client_test_lib", R"lua(#!lua name=client_test_lib
+local function add(keys, argv) return tonumber(argv[1]) + tonumber(argv[2]) end
+redis.register_function('client_test_add', add))lua"};
+  core::redis_client redis(io.get_executor(), options_for(test::shared_redis().address()), {library});
   redis.start();
   test::run_async(io, [&]() -> asio::awaitable<void> {
     const std::vector<std::string> no_keys;
     const auto command9 = cmd({"1", "2"});
-    auto three = co_await redis.eval(add, no_keys, command9);
+    auto three = co_await redis.fcall("client_test_add", no_keys, command9);
     ASSERT_TRUE(three);
     EXPECT_EQ(three->integer, 3);
-    const auto command10 = cmd({"SCRIPT", "FLUSH"});
+    const auto command10 = cmd({"FUNCTION", "FLUSH"});
     auto flushed = co_await redis.exec(command10);
     ASSERT_TRUE(flushed);
     const auto command11 = cmd({"20", "22"});
-    auto again = co_await redis.eval(add, no_keys, command11);
+    auto again = co_await redis.fcall("client_test_add", no_keys, command11);
     ASSERT_TRUE(again);
     EXPECT_FALSE(again->is_error()) << again->text;
     EXPECT_EQ(again->integer, 42);

@@ -12,7 +12,15 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
 
 using namespace hotline;
 using namespace std::chrono_literals;
@@ -81,6 +89,23 @@ class ws_client {
     co_return Frame{};
   }
 
+  /// Every frame up to and including the first that satisfies `match` (at most 60).
+  template <class Frame, class Match>
+  asio::awaitable<std::vector<Frame>> read_all_until(Match match) {
+    std::vector<Frame> frames;
+    for (int i = 0; i < 60; ++i) {
+      const auto payload = co_await read();
+      if (payload.empty()) break;
+      Frame frame;
+      std::string error;
+      EXPECT_TRUE(gateway::decode_frame(payload, gateway::frame_encoding::json, frame, error)) << error;
+      frames.push_back(frame);
+      if (match(frame)) co_return frames;
+    }
+    ADD_FAILURE() << "the expected frame did not arrive";
+    co_return frames;
+  }
+
   bool got_binary() const { return ws_.got_binary(); }
 
  private:
@@ -128,6 +153,7 @@ class Gateway : public ::testing::Test {
     c.server.max_body_bytes = 4096;
     c.routing.categories = {{"consult.marriage", "婚姻家庭"}, {"consult.labour", "劳动争议"}};
     c.routing.languages = {{"zh", "普通话"}};
+    c.routing.position_tick_ms = 100;
     web_root = std::filesystem::temp_directory_path() / ("hotline-gw-web-" + c.centre.id);
     std::filesystem::create_directories(web_root);
     std::ofstream(web_root / "chat.html") << "<!doctype html><title>在线咨询</title>";
@@ -193,6 +219,23 @@ class Gateway : public ::testing::Test {
 
 bool is_error(const v1::CallerServerFrame& f, v1::ErrorCode code) { return f.has_error() && f.error().code() == code; }
 
+/// TCP_NODELAY of this process's socket whose peer is 127.0.0.1:`peer_port` (the gateway's end of
+/// a test client's connection); nothing when no such socket is open.
+std::optional<bool> nodelay_of_socket_with_peer(std::uint16_t peer_port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::stoi(entry.path().filename().string());
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0 || peer.ss_family != AF_INET) continue;
+    if (ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port) != peer_port) continue;
+    int on = 0;
+    socklen_t size = sizeof on;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &size) != 0) continue;
+    return on != 0;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 TEST_F(Gateway, HealthCatalogStaticFilesAndMetrics) {
@@ -211,9 +254,61 @@ TEST_F(Gateway, HealthCatalogStaticFilesAndMetrics) {
     auto metrics = co_await request(http::verb::get, "/metrics");
     EXPECT_NE(metrics.body.find("hotline_http_requests_total "), std::string::npos);
     EXPECT_NE(metrics.body.find("hotline_redis_up 1"), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("hotline_redis_requests_total "), std::string::npos) << metrics.body;
+    EXPECT_EQ(metrics.body.find("hotline_redis_requests_total 0\n"), std::string::npos) << "requests are counted";
     EXPECT_EQ((co_await request(http::verb::get, "/api/v1/nothing")).status, 404u);
     EXPECT_EQ((co_await request(http::verb::get, "/api/v1/auth/login")).status, 405u);
     EXPECT_EQ((co_await request(http::verb::get, "/ws/caller")).status, 400u);
+  }());
+}
+
+TEST_F(Gateway, MetricsShowTheFloorAndPassPromtool) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex), lawyer(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"start":{"category":"consult.labour","language":"zh"}})");
+    co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.send(R"({"requestId":"s1","setStatus":{"status":"AVAILABLE"}})");
+    co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.request_id() == "s1"; });
+
+    auto metrics = (co_await request(http::verb::get, "/metrics")).body;
+    for (const char* expected :
+         {"hotline_build_info{revision=", "hotline_callers_waiting{skill=\"consult.labour:zh\"} 1",
+          "hotline_longest_wait_seconds{skill=\"consult.labour:zh\"}", "hotline_lawyers{status=\"AVAILABLE\"} 1",
+          "hotline_ws_connections{kind=\"caller\"} 1", "hotline_ws_connections{kind=\"agent\"} 1",
+          "hotline_redis_request_duration_seconds_bucket{le=\"+Inf\"}", "hotline_ws_frame_handling_seconds_count ",
+          "hotline_offer_wait_seconds_count 0", "hotline_archive_backlog_events "})
+      EXPECT_NE(metrics.find(expected), std::string::npos) << expected << " missing in\n" << metrics;
+
+    // Prometheus's own linter reads the exposition (the test configuration installs it).
+    const auto file = web_root / "metrics.txt";
+    std::ofstream(file) << metrics;
+    const std::string command = "promtool check metrics < " + file.string() + " 2>&1";
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+    ASSERT_TRUE(pipe);
+    std::string output;
+    char chunk[512];
+    while (std::fgets(chunk, sizeof chunk, pipe.get())) output += chunk;
+    EXPECT_EQ(pclose(pipe.release()), 0) << output;
+    EXPECT_EQ(output, "");
+  }());
+}
+
+TEST_F(Gateway, AcceptedSocketsSendSmallFramesAtOnce) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    tcp::socket client(ex);
+    co_await client.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+    const auto client_port = client.local_endpoint().port();
+    std::optional<bool> nodelay;
+    for (int i = 0; i < 100 && !nodelay; ++i) {
+      co_await test::sleep_for(10ms);  // the accept loop takes the connection on this same io_context
+      nodelay = nodelay_of_socket_with_peer(client_port);
+    }
+    ASSERT_TRUE(nodelay.has_value()) << "the gateway's end of the connection was not found";
+    EXPECT_TRUE(*nodelay) << "TCP_NODELAY is off: replies would wait for the delayed ACK";
   }());
 }
 
@@ -314,6 +409,90 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
     EXPECT_EQ(report.total().abandoned(), 0);
     EXPECT_DOUBLE_EQ(report.total().answer_rate(), 1.0);
     EXPECT_DOUBLE_EQ(report.total().satisfaction(), 1.0);
+  }());
+}
+
+TEST_F(Gateway, EachChatLineReachesEachSideOnceAndItsOwnLineAnswersTheRequest) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex);
+    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh"}})");
+    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    const std::string session_id = queued.session().session_id();
+    ws_client lawyer(ex);
+    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
+    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+
+    // Four lines each way, interleaved, each side's with request ids (and one without).
+    for (int i = 1; i <= 4; ++i) {
+      co_await caller.send(R"({"requestId":"c)" + std::to_string(i) + R"(","chat":{"text":"问)" + std::to_string(i) +
+                           R"("}})");
+      const std::string rid = i == 4 ? "" : R"("requestId":"l)" + std::to_string(i) + R"(",)";
+      co_await lawyer.send("{" + rid + R"("chat":{"sessionId":")" + session_id + R"(","text":"答)" +
+                           std::to_string(i) + R"("}})");
+    }
+    // All eight lines on both sides before the end (else a late line meets a closed chat), then
+    // everything up to the end, so that a late duplicate would be seen too.
+    auto eight_lines = [](std::set<std::string>& seen) {
+      return [&seen](const auto& f) { return f.has_chat() && seen.insert(f.chat().message_id()).second && seen.size() == 8; };
+    };
+    std::set<std::string> seen_by_caller, seen_by_lawyer;
+    auto at_caller = co_await caller.read_all_until<v1::CallerServerFrame>(eight_lines(seen_by_caller));
+    auto at_lawyer = co_await lawyer.read_all_until<v1::AgentServerFrame>(eight_lines(seen_by_lawyer));
+    co_await lawyer.send(R"({"end":{"sessionId":")" + session_id + R"("}})");
+    for (auto& f : co_await caller.read_all_until<v1::CallerServerFrame>(
+             [](const auto& f) { return f.has_session() && f.session().state() == v1::WRAP_UP; }))
+      at_caller.push_back(std::move(f));
+    for (auto& f : co_await lawyer.read_all_until<v1::AgentServerFrame>(
+             [](const auto& f) { return f.has_session_state() && f.session_state().state() == v1::WRAP_UP; }))
+      at_lawyer.push_back(std::move(f));
+
+    std::map<std::string, int> caller_copies, lawyer_copies;
+    std::map<std::string, std::string> caller_acks, lawyer_acks;  // text → request id
+    for (const auto& f : at_caller) {
+      if (f.has_chat()) {
+        ++caller_copies[f.chat().message_id()];
+        if (!f.request_id().empty()) caller_acks[f.chat().text()] = f.request_id();
+      }
+      if (f.has_session()) {
+        EXPECT_FALSE(f.request_id().starts_with("c")) << "a chat is answered by its line";
+      }
+    }
+    for (const auto& f : at_lawyer) {
+      if (f.has_chat()) {
+        ++lawyer_copies[f.chat().message_id()];
+        if (!f.request_id().empty()) lawyer_acks[f.chat().text()] = f.request_id();
+      }
+      if (f.has_agent_state()) {
+        EXPECT_FALSE(f.request_id().starts_with("l")) << "a chat is answered by its line";
+      }
+    }
+    EXPECT_EQ(caller_copies.size(), 8u);
+    EXPECT_EQ(lawyer_copies.size(), 8u);
+    for (const auto& [id, n] : caller_copies) EXPECT_EQ(n, 1) << "caller got line " << id << " " << n << " times";
+    for (const auto& [id, n] : lawyer_copies) EXPECT_EQ(n, 1) << "lawyer got line " << id << " " << n << " times";
+    EXPECT_EQ(caller_acks, (std::map<std::string, std::string>{{"问1", "c1"}, {"问2", "c2"}, {"问3", "c3"}, {"问4", "c4"}}));
+    EXPECT_EQ(lawyer_acks, (std::map<std::string, std::string>{{"答1", "l1"}, {"答2", "l2"}, {"答3", "l3"}}));
+
+    // What was pushed is what the transcript holds: a resume from the start reads the same lines.
+    ws_client again(ex);
+    ASSERT_FALSE(co_await again.connect(port, "/ws/caller"));
+    co_await again.send(R"({"resume":{"sessionId":")" + session_id + R"(","token":")" + queued.session().token() +
+                        R"(","lastMessageId":""}})");
+    std::map<std::string, std::string> pushed, read;
+    for (const auto& f : at_caller)
+      if (f.has_chat()) pushed[f.chat().message_id()] = f.chat().SerializeAsString();
+    while (read.size() < 8) {
+      auto f = co_await again.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_chat(); });
+      if (!f.has_chat()) break;
+      read[f.chat().message_id()] = f.chat().SerializeAsString();
+    }
+    EXPECT_EQ(read, pushed);
   }());
 }
 
@@ -497,6 +676,50 @@ TEST_F(Gateway, ACallerLeavesAMessageALawyerAnswersItAndTheCallerReadsTheAnswer)
     EXPECT_EQ(report.total().messages_received(), 1);
     EXPECT_EQ(report.total().messages_replied(), 1);
     EXPECT_DOUBLE_EQ(report.total().reply_rate(), 1.0);
+  }());
+}
+
+TEST_F(Gateway, PlacesInLineArePushedOnceAndOnlyToTheCallersWhosePlaceMoved) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    // No lawyer takes consult.labour here: everyone waits.
+    std::vector<std::unique_ptr<ws_client>> callers;
+    for (const char* name : {"a", "b", "c"}) {
+      callers.push_back(std::make_unique<ws_client>(ex));
+      ASSERT_FALSE(co_await callers.back()->connect(port, "/ws/caller"));
+      co_await callers.back()->send(std::string(R"({"requestId":")") + name +
+                                    R"(","start":{"category":"consult.labour","language":"zh"}})");
+      auto started = co_await callers.back()->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+      EXPECT_EQ(started.session().position(), static_cast<int>(callers.size()));
+    }
+    auto& a = *callers[0];
+    auto& b = *callers[1];
+    auto& c = *callers[2];
+    auto place_is = [](int position) {
+      return [position](const v1::CallerServerFrame& f) { return f.has_session() && f.session().position() == position; };
+    };
+    // The first leaves: the two behind move up, each told once (b's and c's arrival moved nobody).
+    co_await a.send(R"({"requestId":"a-end","end":{}})");
+    co_await a.read_until<v1::CallerServerFrame>([](auto& f) { return f.request_id() == "a-end"; });
+    auto at_b = co_await b.read_all_until<v1::CallerServerFrame>(place_is(1));
+    auto at_c = co_await c.read_all_until<v1::CallerServerFrame>(place_is(2));
+    EXPECT_EQ(at_b.size(), 1u) << "b was told its place " << at_b.size() << " times";
+    EXPECT_EQ(at_c.size(), 1u) << "c was told its place " << at_c.size() << " times";
+    EXPECT_GT(at_c.back().session().estimated_wait_seconds(), 0);
+
+    // A newcomer joins behind them: their places hold, so they hear nothing before their own next answer.
+    ws_client d(ex);
+    ASSERT_FALSE(co_await d.connect(port, "/ws/caller"));
+    co_await d.send(R"({"requestId":"d","start":{"category":"consult.labour","language":"zh"}})");
+    auto joined = co_await d.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    EXPECT_EQ(joined.session().position(), 3);
+    co_await test::sleep_for(400ms);  // four ticks
+    co_await b.send(R"({"requestId":"b-end","end":{}})");
+    auto after_d_at_b =
+        co_await b.read_all_until<v1::CallerServerFrame>([](auto& f) { return f.request_id() == "b-end"; });
+    EXPECT_EQ(after_d_at_b.size(), 1u) << "b heard of a change behind it";
+    auto at_d = co_await d.read_all_until<v1::CallerServerFrame>(place_is(2));
+    EXPECT_EQ(at_d.size(), 1u);
   }());
 }
 

@@ -51,6 +51,8 @@ struct routing_config {
   int reconnect_grace_seconds = 60;
   int max_missed_offers = 3;
   int sweep_interval_ms = 250;
+  /// How often waiting callers' places are recomputed (once per changed queue per tick).
+  int position_tick_ms = 1000;
   int default_chat_capacity = 3;
   /// Seconds of head start a priority caller (elderly, disabled, minor, wage claim, urgent) gets.
   int priority_boost_seconds = 120;

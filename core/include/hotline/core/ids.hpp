@@ -15,9 +15,6 @@ std::string random_hex(std::size_t bytes);
 /// Lower-case hex SHA-256; tokens are stored only as this digest.
 std::string sha256_hex(std::string_view data);
 
-/// Lower-case hex SHA-1, the digest Redis names a loaded script by.
-std::string sha1_hex(std::string_view data);
-
 /// Compares two secrets (or their digests) in time independent of where they differ.
 bool same_secret(std::string_view a, std::string_view b);
 

@@ -1,14 +1,17 @@
 #pragma once
 // The asynchronous Redis client every module shares: one pipelined connection kept healthy in the
-// background (connect, load scripts, PING, reconnect with backoff), used by many coroutines at once.
+// background (connect, load function libraries, PING, reconnect with backoff), used by many
+// coroutines at once.
 
 #include "hotline/core/errc.hpp"
+#include "hotline/core/histogram.hpp"
 #include "hotline/core/redis_value.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,19 +39,18 @@ struct redis_options {
   std::string name = "redis";  ///< for log lines
 };
 
-/// A Lua script known by its SHA-1, loaded after every connect and reloaded on NOSCRIPT.
-struct lua_script {
-  lua_script(std::string name, std::string source);
+/// A Redis Functions library (`#!lua name=…` and its register_function calls), loaded after every
+/// connect with FUNCTION LOAD REPLACE and again when a call finds its function missing.
+struct lua_library {
   std::string name;
   std::string source;
-  std::string sha1;
 };
 
 class redis_connection;
 
 class redis_client {
  public:
-  redis_client(boost::asio::any_io_executor executor, redis_options options, std::vector<lua_script> scripts = {});
+  redis_client(boost::asio::any_io_executor executor, redis_options options, std::vector<lua_library> libraries = {});
   ~redis_client();
   redis_client(const redis_client&) = delete;
   redis_client& operator=(const redis_client&) = delete;
@@ -57,21 +59,25 @@ class redis_client {
   void start();
   /// Closes the connection; requests in flight fail with errc::connection_lost, later ones with errc::stopped.
   void stop();
-  /// True while connected with every script loaded.
+  /// True while connected with every library loaded.
   bool ready() const;
+  /// Commands sent since start (each EVALSHA is one, however much its script does).
+  std::uint64_t commands_sent() const;
+  /// How long requests took from send to reply.
+  const histogram& request_durations() const;
 
   /// Sends one command. Redis error replies come back as a value with is_error(); transport
   /// failures (not connected, timeout, connection lost) as the error.
   boost::asio::awaitable<result<redis_value>> exec(std::vector<std::string> command);
 
-  /// EVALSHA of a registered script; on NOSCRIPT (a flushed or restarted server) it loads the
-  /// script and tries once more.
-  boost::asio::awaitable<result<redis_value>> eval(const lua_script& script, const std::vector<std::string>& keys,
-                                                   const std::vector<std::string>& args);
+  /// FCALL of a function of a registered library; when the server no longer has it (FUNCTION FLUSH,
+  /// a restart between our PINGs) it loads the libraries again and tries once more.
+  boost::asio::awaitable<result<redis_value>> fcall(const std::string& function, const std::vector<std::string>& keys,
+                                                    const std::vector<std::string>& args);
 
  private:
   std::shared_ptr<redis_connection> connection_;
-  std::vector<lua_script> scripts_;
+  std::vector<lua_library> libraries_;
 };
 
 }  // namespace hotline::core

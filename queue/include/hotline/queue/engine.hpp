@@ -22,10 +22,15 @@ using result = boost::system::result<T>;
 
 class engine {
  public:
-  /// The scripts the Redis client must load; pass them to its constructor.
-  static std::vector<core::lua_script> scripts();
+  /// The function library the Redis client must load; pass it to its constructor.
+  static std::vector<core::lua_library> scripts();
 
   engine(core::redis_client& redis, const core::config& config);
+
+  /// Writes this node's routing settings as the centre's ({c}:settings), which the scripts read
+  /// (and cache) instead of taking them with every call. Called at start, so that a changed
+  /// configuration applies at once; a call that finds other settings stored writes them too.
+  boost::asio::awaitable<result<void>> store_settings();
 
   /// Each mutating call takes a request id: the same id again replays the first outcome instead of
   /// acting twice. Transport failures are retried with it, so an unknown outcome resolves itself.
@@ -92,6 +97,8 @@ class engine {
   /// Open tickets, the nearest reply deadline first.
   boost::asio::awaitable<result<std::vector<ticket_view>>> open_tickets(int limit = 100);
   boost::asio::awaitable<result<queue_snapshot>> snapshot();
+  /// The sessions waiting for one skill ("category:language") from place `first` (0-based) on, in order.
+  boost::asio::awaitable<result<waiting_line>> line(const std::string& skill, int first);
   /// Every broken routing invariant (a session in two places, a lawyer over capacity, counters that
   /// disagree with the live sessions); empty when all hold.
   boost::asio::awaitable<result<std::vector<std::string>>> verify();
@@ -120,6 +127,8 @@ class engine {
   /// The rows of everything the archiver has not acknowledged yet (its backlog): reports add them
   /// to the archive's, so a report is exact the moment a session finishes.
   boost::asio::awaitable<result<archive_read>> unarchived();
+  /// Events the archiver has not acknowledged: delivered and pending, plus not yet read.
+  boost::asio::awaitable<result<std::int64_t>> archive_backlog();
   /// Every live (unfinished) session as an archive row, for reports that include today.
   boost::asio::awaitable<result<std::vector<v1::ArchivedSession>>> live_records();
   /// The raw counters of every day that has any, for rebuild.
@@ -150,6 +159,10 @@ class engine {
  private:
   boost::asio::awaitable<result<core::redis_value>> run(const std::string& script, std::vector<std::string> keys,
                                                         std::vector<std::string> args, std::string request_id);
+  /// One FCALL with the calling convention of queue/lua/_lib.lua.
+  boost::asio::awaitable<result<core::redis_value>> call(const std::string& script,
+                                                         const std::vector<std::string>& keys,
+                                                         std::vector<std::string> args, const std::string& request_id);
   std::string session_key(const std::string& id) const { return prefix_ + "session:" + id; }
   std::string agent_key(const std::string& id) const { return prefix_ + "agent:" + id; }
   /// Runs a read-only view script.
@@ -164,10 +177,11 @@ class engine {
   const core::config& config_;
   std::string prefix_;  ///< "{centre}:"
   std::string notify_channel_;
-  std::vector<std::string> settings_;    ///< ARGV[1..15] of every script
-  std::function<std::int64_t()> clock_;  ///< ARGV[16]; empty: Redis TIME
+  std::vector<std::pair<std::string, std::string>> settings_;  ///< {c}:settings, field by field
+  std::string settings_version_;                               ///< ARGV[1] of every call
+  std::function<std::int64_t()> clock_;                        ///< ARGV[2]; empty: Redis TIME
   bool archive_group_ready_ = false;
-  std::map<std::string, core::lua_script, std::less<>> scripts_;
+  std::map<std::string, std::string, std::less<>> functions_;  ///< script name → versioned function name
 };
 
 }  // namespace hotline::queue

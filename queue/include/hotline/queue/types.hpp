@@ -118,6 +118,13 @@ struct transfer_request {
   std::string destination;  ///< or: a hotline code from routing.transfer_destinations
 };
 
+/// The tail of one queue's line as the place-in-line pushes need it.
+struct waiting_line {
+  int first = 0;                      ///< the 0-based place of sessions.front()
+  std::vector<std::string> sessions;  ///< in order from that place to the back
+  int staffed = 0;                    ///< lawyers AVAILABLE who may take them (as session_view::staffed)
+};
+
 /// What a supervisor sees: every live session and every lawyer known to routing.
 struct queue_snapshot {
   std::vector<session_view> sessions;  ///< oldest first
@@ -148,11 +155,23 @@ struct work_order {
   std::string note;
 };
 
-/// A pub/sub hint that something changed; the receiver re-reads the record.
+/// A new transcript line as the chat script published it: the line itself, so that nobody
+/// re-reads the transcript to show it.
+struct chat_line {
+  std::string session_id;
+  std::string lawyer_id;   ///< the lawyer of the session ("" when none)
+  std::string request_id;  ///< the scoped request id of the frame that posted it ("" for none)
+  chat_entry entry;
+};
+
+/// A pub/sub message: a hint that something changed (the receiver re-reads the record), or a
+/// chat line that carries its own content.
 struct notification {
-  enum class kind { session, agent, queue, ticket };
+  enum class kind { session, agent, queue, ticket, chat };
   kind what;
-  std::string id;  ///< session id, agent id, skill or ticket id
+  std::string id;  ///< session id, agent id, skill, ticket id; for a chat line its session id
+  std::optional<chat_line> line = std::nullopt;  ///< for kind::chat
+  int rank = 0;  ///< for kind::queue: the first (0-based) place the change moved
 };
 
 }  // namespace hotline::queue
