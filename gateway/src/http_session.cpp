@@ -9,6 +9,8 @@
 
 #include <hotline/core/log.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -103,7 +105,12 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
         co_return;
       }
-      co_await session->run(std::move(request));
+      // The WebSocket runs on in a frame of its own: this one, with the HTTP parser and buffer, ends
+      // here rather than living as long as the socket (an idle caller costs kilobytes less).
+      const auto executor = session->get_executor();
+      asio::co_spawn(
+          executor, [session, request = std::move(request)]() mutable { return session->run(std::move(request)); },
+          asio::detached);
       co_return;
     }
 

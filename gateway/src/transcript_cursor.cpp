@@ -58,7 +58,7 @@ void transcript_cursor::deliver(delivery line, std::vector<delivery>& out) {
   if (answered) line.request_id.clear();
   if (!line.request_id.empty()) {
     answered_.push_back(line.request_id);
-    if (answered_.size() > answered_kept) answered_.pop_front();
+    if (answered_.size() > answered_kept) answered_.erase(answered_.begin());
   }
   if (!shown) {
     last_[line.session_id] = id;

@@ -6,7 +6,6 @@
 #include <hotline/queue/types.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <utility>
@@ -47,7 +46,7 @@ class transcript_cursor {
 
   std::map<std::string, stream_id> last_;
   std::map<std::string, std::string> last_text_id_;
-  std::deque<std::string> answered_;  ///< request ids already acknowledged (a push and a reply both carry them)
+  std::vector<std::string> answered_;  ///< request ids already acknowledged (a push and a reply both carry them)
   std::vector<delivery> held_;
   int reads_ = 0;
 };

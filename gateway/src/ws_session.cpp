@@ -45,6 +45,7 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
   boost::system::error_code ec;
   co_await stream_.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
+  upgrade = {};  // the request's headers would otherwise stay in this frame for the socket's life
   asio::co_spawn(
       stream_.get_executor(), [self] { return self->write_loop(); }, asio::detached);
 

@@ -32,6 +32,7 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
 
   /// Completes the upgrade and serves the connection until it closes.
   boost::asio::awaitable<void> run(http_request upgrade);
+  boost::asio::any_io_executor get_executor() { return stream_.get_executor(); }
   /// Re-reads state and pushes what changed; a refresh asked for while one runs runs once more after
   /// it. `resync` also reads the transcripts (after a resume, a connect, or missed pub/sub messages).
   void refresh(bool resync = false);
