@@ -505,3 +505,18 @@ local function once(body)
   end
   return result
 end
+
+-- One session as its caller sees it: its fields, its place in line (1 = next; 0 when not waiting)
+-- and the lawyers AVAILABLE who may take it; an empty array when there is no such session.
+local function session_reply(key)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 then return {} end
+  local s = {}
+  for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
+  local rank = s.state == 'QUEUED' and rank_in_queue(s.id, s.skill) or nil
+  flat[#flat + 1] = 'position'
+  flat[#flat + 1] = tostring(rank and rank + 1 or 0)
+  flat[#flat + 1] = 'staffed'
+  flat[#flat + 1] = tostring(staffed_for(s))
+  return flat
+end

@@ -2,7 +2,8 @@
 -- KEYS[1] {c}:session:<sid>
 -- A[1] sid  A[2] token_hash  A[3] channel  A[4] category  A[5] language  A[6] priority
 -- A[7] boost_ms  A[8] contact  A[9] node
--- Returns {state, position}. A full queue is refused (QUEUE_FULL) before anything is written.
+-- Returns the session as view_session does (so the caller's first frame needs no second read). A
+-- full queue is refused (QUEUE_FULL) before anything is written.
 return once(function()
   local sid, token_hash, channel, category, language = A[1], A[2], A[3], A[4], A[5]
   local priority, boost_ms, contact, node = A[6], tonumber(A[7]), A[8], A[9]
@@ -34,7 +35,5 @@ return once(function()
   if overflow_reason ~= '' then event('overflow_offered', sid, 'reason', overflow_reason) end
   notify_queue(skill, rank_in_queue(sid, skill))
   match_session(sid, now)
-  local state = redis.call('HGET', KEYS[1], 'state')
-  local rank = redis.call('ZRANK', P .. 'queue:' .. skill, sid)
-  return {'state', state, 'position', tostring(rank and rank + 1 or 0)}
+  return session_reply(KEYS[1])
 end)

@@ -153,7 +153,9 @@ asio::awaitable<result<session_view>> engine::start(const start_request& request
                                 std::to_string(boost_ms), request.contact,    ""};
   auto reply = co_await run("enqueue", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
-  co_return co_await session(request.session_id);
+  auto started = detail::decode_session(*reply);
+  if (!started) co_return make_error_code(errc::unexpected_reply);
+  co_return std::move(*started);
 }
 
 asio::awaitable<result<void>> engine::accept(const std::string& agent_id, const std::string& offer_id,
