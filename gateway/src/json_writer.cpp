@@ -84,34 +84,38 @@ void write_message(const Message& message, std::string& out);
 void write_value(const Message& message, const Reflection& r, const FieldDescriptor& field, int index,
                  std::string& out) {
   const bool repeated = index >= 0;
+  // The value through the reflection getter of its kind: the singular or the repeated one.
+  auto get = [&](auto singular, auto element) {
+    return repeated ? (r.*element)(message, &field, index) : (r.*singular)(message, &field);
+  };
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_INT32:
-      write_number(repeated ? r.GetRepeatedInt32(message, &field, index) : r.GetInt32(message, &field), out);
+      write_number(get(&Reflection::GetInt32, &Reflection::GetRepeatedInt32), out);
       break;
     case FieldDescriptor::CPPTYPE_UINT32:
-      write_number(repeated ? r.GetRepeatedUInt32(message, &field, index) : r.GetUInt32(message, &field), out);
+      write_number(get(&Reflection::GetUInt32, &Reflection::GetRepeatedUInt32), out);
       break;
-    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings in proto3 JSON
       out += '"';
-      write_number(repeated ? r.GetRepeatedInt64(message, &field, index) : r.GetInt64(message, &field), out);
+      write_number(get(&Reflection::GetInt64, &Reflection::GetRepeatedInt64), out);
       out += '"';
       break;
     case FieldDescriptor::CPPTYPE_UINT64:
       out += '"';
-      write_number(repeated ? r.GetRepeatedUInt64(message, &field, index) : r.GetUInt64(message, &field), out);
+      write_number(get(&Reflection::GetUInt64, &Reflection::GetRepeatedUInt64), out);
       out += '"';
       break;
     case FieldDescriptor::CPPTYPE_DOUBLE:
-      write_double(repeated ? r.GetRepeatedDouble(message, &field, index) : r.GetDouble(message, &field), out);
+      write_double(get(&Reflection::GetDouble, &Reflection::GetRepeatedDouble), out);
       break;
     case FieldDescriptor::CPPTYPE_FLOAT:
-      write_double(repeated ? r.GetRepeatedFloat(message, &field, index) : r.GetFloat(message, &field), out);
+      write_double(get(&Reflection::GetFloat, &Reflection::GetRepeatedFloat), out);
       break;
     case FieldDescriptor::CPPTYPE_BOOL:
-      out += (repeated ? r.GetRepeatedBool(message, &field, index) : r.GetBool(message, &field)) ? "true" : "false";
+      out += get(&Reflection::GetBool, &Reflection::GetRepeatedBool) ? "true" : "false";
       break;
     case FieldDescriptor::CPPTYPE_ENUM: {
-      const int number = repeated ? r.GetRepeatedEnumValue(message, &field, index) : r.GetEnumValue(message, &field);
+      const int number = get(&Reflection::GetEnumValue, &Reflection::GetRepeatedEnumValue);
       if (const auto* value = field.enum_type()->FindValueByNumber(number))
         write_string(value->name(), out);
       else

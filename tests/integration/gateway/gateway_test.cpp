@@ -204,6 +204,25 @@ class Gateway : public ::testing::Test {
     co_return report;
   }
 
+  /// Connects `caller` and starts a session of `category` in Mandarin; the reply to `start`.
+  asio::awaitable<v1::SessionUpdate> start_session(ws_client& caller, const std::string& category) {
+    EXPECT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    co_await caller.send(R"({"start":{"category":")" + category + R"(","language":"zh"}})");
+    auto started = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    co_return started.session();
+  }
+
+  /// Signs lawyer1 in on `lawyer`, puts them on duty and has them take the caller's offer; back
+  /// when the caller is told CONNECTED.
+  asio::awaitable<void> answer(ws_client& lawyer, ws_client& caller) {
+    EXPECT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
+    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
+    co_await caller.read_until<v1::CallerServerFrame>(
+        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+  }
+
   void run(asio::awaitable<void> body) { test::run_async(io, std::move(body), 60s); }
 
   std::filesystem::path web_root;
@@ -266,9 +285,7 @@ TEST_F(Gateway, MetricsShowTheFloorAndPassPromtool) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     ws_client caller(ex), lawyer(ex);
-    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
-    co_await caller.send(R"({"start":{"category":"consult.labour","language":"zh"}})");
-    co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
+    co_await start_session(caller, "consult.labour");
     ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
     co_await lawyer.send(R"({"requestId":"s1","setStatus":{"status":"AVAILABLE"}})");
     co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.request_id() == "s1"; });
@@ -415,18 +432,10 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
 TEST_F(Gateway, EachChatLineReachesEachSideOnceAndItsOwnLineAnswersTheRequest) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    ws_client caller(ex);
-    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
-    co_await caller.send(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh"}})");
-    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    const std::string session_id = queued.session().session_id();
-    ws_client lawyer(ex);
-    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
-    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
-    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
-    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
-    co_await caller.read_until<v1::CallerServerFrame>(
-        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    ws_client caller(ex), lawyer(ex);
+    const auto queued = co_await start_session(caller, "consult.marriage");
+    const std::string session_id = queued.session_id();
+    co_await answer(lawyer, caller);
 
     // Four lines each way, interleaved, each side's with request ids (and one without).
     for (int i = 1; i <= 4; ++i) {
@@ -482,7 +491,7 @@ TEST_F(Gateway, EachChatLineReachesEachSideOnceAndItsOwnLineAnswersTheRequest) {
     // What was pushed is what the transcript holds: a resume from the start reads the same lines.
     ws_client again(ex);
     ASSERT_FALSE(co_await again.connect(port, "/ws/caller"));
-    co_await again.send(R"({"resume":{"sessionId":")" + session_id + R"(","token":")" + queued.session().token() +
+    co_await again.send(R"({"resume":{"sessionId":")" + session_id + R"(","token":")" + queued.token() +
                         R"(","lastMessageId":""}})");
     std::map<std::string, std::string> pushed, read;
     for (const auto& f : at_caller)
@@ -583,19 +592,12 @@ TEST_F(Gateway, ACallerWhoReconnectsResumesWithoutMissingMessages) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     auto first = std::make_unique<ws_client>(ex);
-    ASSERT_FALSE(co_await first->connect(port, "/ws/caller"));
-    co_await first->send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
-    auto queued = co_await first->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    const auto id = queued.session().session_id();
-    const auto secret = queued.session().token();
+    const auto queued = co_await start_session(*first, "consult.marriage");
+    const auto id = queued.session_id();
+    const auto secret = queued.token();
 
     ws_client lawyer(ex);
-    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
-    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
-    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
-    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
-    co_await first->read_until<v1::CallerServerFrame>(
-        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    co_await answer(lawyer, *first);
     co_await lawyer.send(R"({"chat":{"sessionId":")" + id + R"(","text":"第一条"}})");
     auto one = co_await first->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_chat(); });
     first.reset();  // the caller's connection drops
@@ -620,11 +622,9 @@ TEST_F(Gateway, ACallerLeavesAMessageALawyerAnswersItAndTheCallerReadsTheAnswer)
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     ws_client caller(ex);
-    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
-    co_await caller.send(R"({"requestId":"r1","start":{"category":"consult.marriage","language":"zh"}})");
-    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    EXPECT_EQ(queued.session().overflow_reason(), "no_lawyer_on_duty");
-    const auto session_token = queued.session().token();
+    const auto queued = co_await start_session(caller, "consult.marriage");
+    EXPECT_EQ(queued.overflow_reason(), "no_lawyer_on_duty");
+    const auto session_token = queued.token();
     co_await caller.send(R"({"requestId":"m0","leaveMessage":{"kind":"CALLBACK","question":"请回电"}})");
     auto refused = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_error(); });
     EXPECT_TRUE(is_error(refused, v1::BAD_REQUEST)) << "a callback needs a contact";
@@ -684,13 +684,9 @@ TEST_F(Gateway, PlacesInLineArePushedOnceAndOnlyToTheCallersWhosePlaceMoved) {
     auto ex = co_await asio::this_coro::executor;
     // No lawyer takes consult.labour here: everyone waits.
     std::vector<std::unique_ptr<ws_client>> callers;
-    for (const char* name : {"a", "b", "c"}) {
+    for (int i = 1; i <= 3; ++i) {
       callers.push_back(std::make_unique<ws_client>(ex));
-      ASSERT_FALSE(co_await callers.back()->connect(port, "/ws/caller"));
-      co_await callers.back()->send(std::string(R"({"requestId":")") + name +
-                                    R"(","start":{"category":"consult.labour","language":"zh"}})");
-      auto started = co_await callers.back()->read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-      EXPECT_EQ(started.session().position(), static_cast<int>(callers.size()));
+      EXPECT_EQ((co_await start_session(*callers.back(), "consult.labour")).position(), i);
     }
     auto& a = *callers[0];
     auto& b = *callers[1];
@@ -709,10 +705,7 @@ TEST_F(Gateway, PlacesInLineArePushedOnceAndOnlyToTheCallersWhosePlaceMoved) {
 
     // A newcomer joins behind them: their places hold, so they hear nothing before their own next answer.
     ws_client d(ex);
-    ASSERT_FALSE(co_await d.connect(port, "/ws/caller"));
-    co_await d.send(R"({"requestId":"d","start":{"category":"consult.labour","language":"zh"}})");
-    auto joined = co_await d.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    EXPECT_EQ(joined.session().position(), 3);
+    EXPECT_EQ((co_await start_session(d, "consult.labour")).position(), 3);
     co_await test::sleep_for(400ms);  // four ticks
     co_await b.send(R"({"requestId":"b-end","end":{}})");
     auto after_d_at_b =
@@ -761,16 +754,8 @@ TEST_F(Gateway, ALawyerTransfersACallerOutToAnotherHotline) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     ws_client caller(ex), lawyer(ex);
-    ASSERT_FALSE(co_await caller.connect(port, "/ws/caller"));
-    co_await caller.send(R"({"start":{"category":"consult.marriage","language":"zh"}})");
-    auto queued = co_await caller.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_session(); });
-    const auto id = queued.session().session_id();
-    ASSERT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
-    co_await lawyer.send(R"({"setStatus":{"status":"AVAILABLE"}})");
-    auto offer = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); });
-    co_await lawyer.send(R"({"accept":{"offerId":")" + offer.offer().offer_id() + R"("}})");
-    co_await caller.read_until<v1::CallerServerFrame>(
-        [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+    const auto id = (co_await start_session(caller, "consult.marriage")).session_id();
+    co_await answer(lawyer, caller);
     co_await lawyer.send(R"({"requestId":"x1","transfer":{"sessionId":")" + id +
                          R"(","category":"consult.labour","destination":"12345"}})");
     auto both = co_await lawyer.read_until<v1::AgentServerFrame>([](auto& f) { return f.has_error(); });
