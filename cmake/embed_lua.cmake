@@ -24,11 +24,15 @@ foreach(path IN LISTS SCRIPTS)
   else()
     set(flags "{}")
   endif()
+  # A transition publishes the new state of what it changed once its body is done.
   string(APPEND library "redis.register_function{function_name = '${name}_${version}', flags = ${flags},\n"
                         "  callback = function(keys_, argv_)\n"
                         "    local refused = begin_call(keys_, argv_)\n"
                         "    if refused then return refused end\n"
-                        "${body}\nend}\n")
+                        "    local result = (function()\n${body}\n    end)()\n"
+                        "    publish_changes()\n"
+                        "    return result\n"
+                        "end}\n")
   string(APPEND names "    \"${name}\",\n")
 endforeach()
 

@@ -1,4 +1,5 @@
-// Lawyer frames → queue operations. The whole routing state is pushed as agentState on every change.
+// Lawyer frames → queue operations. The lawyer's routing state comes back pushed, and goes out as
+// agentState on every change.
 #include "agent_session.hpp"
 #include "phone_service.hpp"
 
@@ -160,13 +161,7 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
   if (failed)
     send_error(rid, failed);
   else
-    acknowledge(rid);
-}
-
-void agent_session::acknowledge(const std::string& request_id) {
-  if (request_id.empty()) return;
-  pending_acks_.push_back(request_id);
-  refresh();
+    acks_.replied(rid);
 }
 
 asio::awaitable<void> agent_session::set_status(const std::string& request_id, v1::AgentStatus status) {
@@ -192,7 +187,7 @@ asio::awaitable<void> agent_session::set_status(const std::string& request_id, v
   if (!changed)
     send_error(request_id, changed.error());
   else
-    acknowledge(request_id);
+    acks_.replied(request_id);
 }
 
 void agent_session::tickets_changed() {
@@ -214,65 +209,39 @@ asio::awaitable<void> agent_session::read_transcript(const std::string& session_
   if (!chats) refresh(true);  // Redis away: read again, or the lines of the gap stay unseen
 }
 
+void agent_session::push_agent(const queue::agent_view& agent, const std::string& request_id) {
+  if (!account_) return;  // the first read after signing in shows everything
+  auto rid = unscoped_request_id(request_id, "a:" + account_->username + ":");
+  acks_.pushed(rid);
+  pushes_.push_back({agent, std::nullopt, std::move(rid)});
+  refresh();
+}
+
+void agent_session::push_session(const queue::session_view& session, const std::string&) {
+  if (!account_) return;
+  pushes_.push_back({std::nullopt, session, {}});
+  refresh();
+}
+
 asio::awaitable<void> agent_session::on_refresh(bool resync) {
   if (!account_) co_return;
-  auto view = co_await context_.queue.agent(account_->username);
-  if (!view) co_return;
-
-  // Before the first status change routing knows nothing of the lawyer: show the account's profile.
-  if (view->chat_capacity == 0) {
-    view->skills = account_->skills();
-    view->backup_skills = account_->backup_skills();
-    view->chat_capacity = account_->chat_capacity;
+  if (resync) {
+    if (auto view = co_await context_.queue.agent(account_->username))
+      co_await show(std::move(*view), acks_.take_pending(), true);
+    else
+      refresh(true);  // Redis away: read again, or requests stay unanswered
   }
-  view->name = account_->display_name;
-  v1::AgentServerFrame state_frame;
-  *state_frame.mutable_agent_state() = to_agent_state(*view, context_.queue);
-  const auto& state = state_frame.agent_state();
-
-  if (view->offer && view->offer->offer_id != last_offer_id_) {
-    context_.metrics.offer_wait.observe(static_cast<double>(view->offer->offered_ms - view->offer->enqueued_ms) / 1000);
-    v1::AgentServerFrame offer;
-    *offer.mutable_offer() = to_offer(*view->offer);
-    send(offer);
-  }
-  last_offer_id_ = view->offer ? view->offer->offer_id : "";
-
-  const auto acks = std::exchange(pending_acks_, {});
-  if (auto bytes = state.SerializeAsString(); bytes != last_state_ || !acks.empty()) {
-    last_state_ = std::move(bytes);
-    if (acks.empty()) send(state_frame);
-    for (const auto& rid : acks) {
-      state_frame.set_request_id(rid);
-      send(state_frame);
+  while (!pushes_.empty()) {
+    auto next = std::move(pushes_.front());
+    pushes_.pop_front();
+    if (next.agent) {
+      std::vector<std::string> answered;
+      if (!next.request_id.empty()) answered.push_back(std::move(next.request_id));
+      co_await show(std::move(*next.agent), answered, false);
+    } else {
+      show_session(*next.session);
     }
   }
-
-  // Sessions that closed since the last look are no longer in the view: report their last state once.
-  std::map<std::string, std::string> still_open;
-  for (const auto& s : view->sessions) still_open[s.id] = v1::SessionState_Name(s.state);
-  for (const auto& [id, previous] : last_session_states_) {
-    if (still_open.contains(id)) continue;
-    if (auto closed = co_await context_.queue.session(id)) {
-      v1::AgentServerFrame frame;
-      *frame.mutable_session_state() = to_update(*closed, context_.queue);
-      send(frame);
-    }
-    transcript_.forget(id);
-  }
-  for (const auto& s : view->sessions) {
-    const auto state_name = v1::SessionState_Name(s.state);
-    const bool new_here = !last_session_states_.contains(s.id);
-    if (last_session_states_[s.id] != state_name) {
-      v1::AgentServerFrame frame;
-      *frame.mutable_session_state() = to_update(s, context_.queue);
-      send(frame);
-    }
-    // Lines come as pushes; the stream is read only for what came before: after a (re)connect,
-    // or for a session transferred in with an earlier lawyer's transcript.
-    if (resync || (new_here && s.transfers > 0)) co_await read_transcript(s.id);
-  }
-  last_session_states_ = std::move(still_open);
 
   if (!resync && !std::exchange(tickets_changed_, false)) co_return;
   if (auto tickets = co_await context_.queue.open_tickets()) {
@@ -287,6 +256,95 @@ asio::awaitable<void> agent_session::on_refresh(bool resync) {
   } else {
     tickets_changed_ = true;  // Redis away: read them at the next refresh
   }
+}
+
+void agent_session::send_state(const std::vector<std::string>& request_ids) {
+  if (auto bytes = last_state_frame_.agent_state().SerializeAsString(); bytes != last_state_ || !request_ids.empty()) {
+    last_state_ = std::move(bytes);
+    last_state_frame_.clear_request_id();
+    if (request_ids.empty()) send(last_state_frame_);
+    for (const auto& rid : request_ids) {
+      last_state_frame_.set_request_id(rid);
+      send(last_state_frame_);
+    }
+  }
+}
+
+void agent_session::show_session(const queue::session_view& session) {
+  const auto shown = shown_sessions_.find(session.id);
+  if (shown == shown_sessions_.end() || session.version <= shown->second.version) return;
+  shown->second.version = session.version;
+  auto state = v1::SessionState_Name(session.state);
+  if (state == shown->second.state) return;
+  shown->second.state = std::move(state);
+  v1::AgentServerFrame frame;
+  *frame.mutable_session_state() = to_update(session, context_.queue);
+  send(frame);
+}
+
+asio::awaitable<void> agent_session::show(queue::agent_view view, const std::vector<std::string>& request_ids,
+                                          bool resync) {
+  if (view.version < last_version_) {  // a read overtaken by a push
+    send_state(request_ids);
+    co_return;
+  }
+  last_version_ = view.version;
+  // Before the first status change routing knows nothing of the lawyer: show the account's profile.
+  if (view.chat_capacity == 0) {
+    view.skills = account_->skills();
+    view.backup_skills = account_->backup_skills();
+    view.chat_capacity = account_->chat_capacity;
+  }
+  view.name = account_->display_name;
+
+  if (view.offer && view.offer->offer_id != last_offer_id_) {
+    context_.metrics.offer_wait.observe(static_cast<double>(view.offer->offered_ms - view.offer->enqueued_ms) / 1000);
+    v1::AgentServerFrame offer;
+    *offer.mutable_offer() = to_offer(*view.offer);
+    send(offer);
+  }
+  last_offer_id_ = view.offer ? view.offer->offer_id : "";
+
+  *last_state_frame_.mutable_agent_state() = to_agent_state(view, context_.queue);
+  send_state(request_ids);
+
+  // A session that left the list was shown its last state by its own push, which comes first;
+  // one that left while still open here (moved to another queue) is read once.
+  std::map<std::string, shown_session> still_open;
+  for (const auto& s : view.sessions) still_open[s.id] = {};
+  for (const auto& [id, shown] : shown_sessions_) {
+    if (still_open.contains(id)) continue;
+    if (shown.state != "CONNECTED" && shown.state != "WRAP_UP") {
+      transcript_.forget(id);
+      continue;
+    }
+    if (auto closed = co_await context_.queue.session(id)) {
+      v1::AgentServerFrame frame;
+      *frame.mutable_session_state() = to_update(*closed, context_.queue);
+      send(frame);
+    }
+    transcript_.forget(id);
+  }
+  for (const auto& s : view.sessions) {
+    auto state = v1::SessionState_Name(s.state);
+    const auto before = shown_sessions_.find(s.id);
+    const bool new_here = before == shown_sessions_.end();
+    auto& now = still_open[s.id];
+    if (!new_here && before->second.version > s.version) {
+      now = before->second;  // its own push was newer
+    } else {
+      if (new_here || before->second.state != state) {
+        v1::AgentServerFrame frame;
+        *frame.mutable_session_state() = to_update(s, context_.queue);
+        send(frame);
+      }
+      now = {std::move(state), s.version};
+    }
+    // Lines come as pushes; the stream is read only for what came before: after a (re)connect,
+    // or for a session transferred in with an earlier lawyer's transcript.
+    if (resync || (new_here && s.transfers > 0)) co_await read_transcript(s.id);
+  }
+  shown_sessions_ = std::move(still_open);
 }
 
 asio::awaitable<void> agent_session::on_closed() {

@@ -1,5 +1,4 @@
-// Caller frames → queue operations; state changes come back as refreshes on pub/sub hints, chat
-// lines as pushes.
+// Caller frames → queue operations; the session's new state and chat lines come back as pushes.
 #include "caller_session.hpp"
 
 #include "session_update.hpp"
@@ -80,7 +79,7 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       if (!rated)
         send_error(rid, rated.error());
       else
-        acknowledge(rid);
+        acks_.replied(rid);
       co_return;
     }
     case v1::CallerFrame::kLeaveMessage:
@@ -91,7 +90,7 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       if (!ended)
         send_error(rid, ended.error());
       else
-        acknowledge(rid);
+        acks_.replied(rid);
       co_return;
     }
     default:
@@ -118,7 +117,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   request.priority = start.priority();
   request.contact = start.contact();
   // Followed before it exists: a lawyer may take the session before the reply to `start` is
-  // back, and the hint of that change must find this connection. Refreshes wait for the reply.
+  // back, and the push of that change must find this connection. It waits for the reply.
   follow(request.session_id, request.category + ":" + request.language);
   starting_ = true;
   auto started = co_await context_.queue.start(request, "");
@@ -126,7 +125,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   if (!started) {
     context_.connections.remove(this);
     session_id_.clear();
-    refresh_after_start_ = false;
+    held_.reset();
     send_error(request_id, started.error());
     co_return;
   }
@@ -135,7 +134,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
                                 request.language);
   token_ = token;
   send_update(*started, request_id, token);
-  if (std::exchange(refresh_after_start_, false)) refresh();
+  if (held_) show(*std::exchange(held_, std::nullopt), {});
 }
 
 asio::awaitable<void> caller_session::resume(const std::string& request_id, const v1::ResumeSession& resume) {
@@ -192,13 +191,6 @@ asio::awaitable<void> caller_session::leave_message(const std::string& request_i
   // The ticket is read with the session's own token: the caller already holds it.
   frame.mutable_ticket()->set_token(token_);
   send(frame);
-  refresh();
-}
-
-void caller_session::acknowledge(const std::string& request_id) {
-  if (request_id.empty()) return;
-  pending_acks_.push_back(request_id);
-  refresh();
 }
 
 void caller_session::follow(const std::string& session_id, const std::string& skill) {
@@ -240,32 +232,53 @@ void caller_session::push_chat(const queue::chat_line& line) {
   send_chats(transcript_.offer(line.session_id, line.entry, std::move(request_id)));
 }
 
-asio::awaitable<void> caller_session::on_refresh(bool resync) {
-  if (session_id_.empty()) co_return;
-  if (starting_) {
-    refresh_after_start_ = true;  // the reply to `start` goes first, with the token
-    co_return;
+void caller_session::push_session(const queue::session_view& session, const std::string& request_id) {
+  if (session.id != session_id_) return;
+  if (starting_) {  // the reply to `start` goes first, with the token
+    if (!held_ || session.version > held_->version) held_ = session;
+    return;
   }
-  auto session = co_await context_.queue.session(session_id_);
-  if (!session) co_return;  // Redis away: the next hint or reconnect refreshes again
-  if (auto skill = session->category + ":" + session->language; skill != followed_skill_) {
-    followed_skill_ = skill;
-    context_.connections.move_to_skill(this, skill);
+  std::vector<std::string> answered;
+  if (auto rid = unscoped_request_id(request_id, "c:" + session_id_ + ":"); !rid.empty()) {
+    acks_.pushed(rid);
+    answered.push_back(std::move(rid));
+  }
+  show(session, answered);
+}
+
+void caller_session::show(const queue::session_view& session, const std::vector<std::string>& request_ids) {
+  const bool newer = !last_session_ || session.version >= last_session_->version;
+  if (!newer && request_ids.empty()) return;  // a read overtaken by a push
+  if (newer) {
+    if (auto skill = session.category + ":" + session.language; skill != followed_skill_) {
+      followed_skill_ = skill;
+      context_.connections.move_to_skill(this, skill);
+    }
+    last_state_ = session.state;
+    last_session_ = session;
   }
   v1::CallerServerFrame frame;
-  *frame.mutable_session() = to_update(*session, context_.queue);
-  last_state_ = session->state;
-  last_session_ = *session;
-  const auto acks = std::exchange(pending_acks_, {});
-  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_ || !acks.empty()) {
+  *frame.mutable_session() = to_update(*last_session_, context_.queue);
+  if (auto bytes = frame.session().SerializeAsString(); bytes != last_update_ || !request_ids.empty()) {
     last_update_ = std::move(bytes);
-    if (acks.empty()) send(frame);
-    for (const auto& rid : acks) {
+    if (request_ids.empty()) send(frame);
+    for (const auto& rid : request_ids) {
       frame.set_request_id(rid);
       send(frame);
     }
   }
-  if (!resync) co_return;
+}
+
+asio::awaitable<void> caller_session::on_refresh(bool resync) {
+  // Changes come as pushes; only a resume or missed pub/sub messages read the session again.
+  if (session_id_.empty() || !resync) co_return;
+  auto session = co_await context_.queue.session(session_id_);
+  if (!session) {
+    // Redis away: read again (a request's answer may wait on it); a session trimmed away stays so.
+    if (session.error() != queue::errc::session_not_found) refresh(true);
+    co_return;
+  }
+  show(*session, acks_.take_pending());
   transcript_.begin_read();
   auto chats = co_await context_.queue.chat_after(session_id_, transcript_.last_id(session_id_));
   send_chats(transcript_.end_read(session_id_, chats ? std::move(*chats) : std::vector<queue::chat_entry>{}));

@@ -1,6 +1,7 @@
 #pragma once
 // A citizen's chat WebSocket (/ws/caller): start or resume one session, chat, rate, leave.
 
+#include "request_acks.hpp"
 #include "transcript_cursor.hpp"
 #include "ws_session.hpp"
 
@@ -19,19 +20,20 @@ class caller_session final : public framed_session<v1::CallerServerFrame> {
   boost::asio::awaitable<void> on_closed() override;
  public:
   void push_chat(const queue::chat_line& line) override;
+  void push_session(const queue::session_view& session, const std::string& request_id) override;
   void place_in_line(int position, int staffed) override;
 
  private:
-
   boost::asio::awaitable<void> start(const std::string& request_id, const v1::StartSession& start);
   boost::asio::awaitable<void> resume(const std::string& request_id, const v1::ResumeSession& resume);
   boost::asio::awaitable<void> leave_message(const std::string& request_id, const v1::LeaveMessage& message);
-  /// Follows the session from now on: registry entry and refreshes.
+  /// Follows the session from now on: registry entry and pushes.
   void follow(const std::string& session_id, const std::string& skill);
   void send_update(const queue::session_view& session, const std::string& request_id, const std::string& token);
+  /// Shows `session` unless the caller has seen a newer one; answers `request_ids` with it (or,
+  /// when it is older, with the newer state already shown).
+  void show(const queue::session_view& session, const std::vector<std::string>& request_ids);
   std::string scoped(const std::string& request_id) const;
-  /// A request that succeeded is answered by the next session frame, which carries its id.
-  void acknowledge(const std::string& request_id);
 
   std::string session_id_;
   std::string token_;  ///< the caller's session token; it also reads their ticket
@@ -42,9 +44,9 @@ class caller_session final : public framed_session<v1::CallerServerFrame> {
   std::string last_update_;  ///< the last session frame sent, to push only changes
   std::optional<queue::session_view> last_session_;  ///< as last read, with the place of the last tick
   v1::SessionState last_state_ = v1::SESSION_STATE_UNSPECIFIED;
-  bool starting_ = false;             ///< a `start` is in flight: its reply is the first session frame
-  bool refresh_after_start_ = false;  ///< a change came meanwhile
-  std::vector<std::string> pending_acks_;
+  bool starting_ = false;  ///< a `start` is in flight: its reply is the first session frame
+  std::optional<queue::session_view> held_;  ///< pushed while starting, shown after the reply
+  request_acks acks_;
 };
 
 }  // namespace hotline::gateway

@@ -64,10 +64,13 @@ void registry::dispatch(const queue::notification& hint) {
       for (auto& s : find(agents_, hint.line->lawyer_id)) s->push_chat(*hint.line);
       return;
     case kind::session:
-      for (auto& s : find(callers_, hint.id)) s->refresh();
+      for (auto& s : find(callers_, hint.id)) s->push_session(*hint.session, hint.request_id);
+      // The lawyer sees the last state of a session before it leaves their list.
+      if (!hint.session->lawyer_id.empty())
+        for (auto& s : find(agents_, hint.session->lawyer_id)) s->push_session(*hint.session, hint.request_id);
       return;
     case kind::agent:
-      for (auto& s : find(agents_, hint.id)) s->refresh();
+      for (auto& s : find(agents_, hint.id)) s->push_agent(*hint.agent, hint.request_id);
       return;
     case kind::ticket:
       for (const auto& [id, key] : agents_)

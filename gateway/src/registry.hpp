@@ -25,9 +25,9 @@ class registry {
   /// A caller's session was transferred: it now waits in another queue.
   void move_to_skill(const ws_session* session, const std::string& skill);
 
-  /// Asks the connections of the session or lawyer a hint names to refresh (queue and wallboard
-  /// changes go to the position ticker instead); a chat line goes straight to the caller and the
-  /// lawyer of its session.
+  /// Hands a session's or lawyer's new state, or a chat line, to the connections that show it;
+  /// ticket hints make lawyers read the open tickets (queue and wallboard changes go to the
+  /// position ticker instead).
   void dispatch(const queue::notification& hint);
   /// Whether a caller on this gateway follows a session waiting in `skill`.
   bool has_callers_in(const std::string& skill) const { return waiting_.find(skill) != waiting_.end(); }

@@ -33,11 +33,16 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   /// Completes the upgrade and serves the connection until it closes.
   boost::asio::awaitable<void> run(http_request upgrade);
   boost::asio::any_io_executor get_executor() { return stream_.get_executor(); }
-  /// Re-reads state and pushes what changed; a refresh asked for while one runs runs once more after
-  /// it. `resync` also reads the transcripts (after a resume, a connect, or missed pub/sub messages).
+  /// Runs on_refresh, once more after the current run if one is under way. `resync` reads the
+  /// state and transcripts again (after a connect, a resume or missed pub/sub messages); without
+  /// it the connection shows what was pushed meanwhile.
   void refresh(bool resync = false);
   /// A new transcript line of a session this connection follows.
   virtual void push_chat(const queue::chat_line&) {}
+  /// A session's new state, answering `request_id` (scoped) when that is set.
+  virtual void push_session(const queue::session_view&, const std::string& /*request_id*/) {}
+  /// A lawyer's new state, answering `request_id` (scoped) when that is set.
+  virtual void push_agent(const queue::agent_view&, const std::string& /*request_id*/) {}
   /// The open tickets changed: connections that show them read them again.
   virtual void tickets_changed() { refresh(); }
   /// The followed session's place in its queue as of the last tick (0: not in the queue) and the

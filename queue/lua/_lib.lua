@@ -15,6 +15,10 @@
 
 -- Set by begin_call at the start of every call; Redis runs one call at a time.
 local KEYS, ARGV, P, S, CLOCK, REQUEST_ID, A, NOW
+-- The sessions and lawyers this call changed, each once, in order (ids also as keys, for the
+-- check); their new state is published when the call ends (publish_changes). ACK_SESSION and
+-- ACK_AGENT name the record whose push answers the request (see once).
+local CHANGED_SESSIONS, CHANGED_AGENTS, ACK_SESSION, ACK_AGENT
 
 -- {c}:settings as numbers, per centre prefix, kept between calls while their version holds.
 local settings_cache = {}
@@ -55,6 +59,7 @@ local function begin_call(keys, argv)
   S = read_settings(ARGV[1])
   if not S then return redis.error_reply('SETTINGS_STALE the centre\'s stored settings are not the caller\'s') end
   CLOCK, REQUEST_ID, NOW = ARGV[2], ARGV[3], nil
+  CHANGED_SESSIONS, CHANGED_AGENTS, ACK_SESSION, ACK_AGENT = {}, {}, nil, nil
   A = {}
   for i = 4, #ARGV do A[#A + 1] = ARGV[i] end
   return nil
@@ -141,8 +146,39 @@ local function staffed_for(s)
   return staffed
 end
 
-local function notify(kind, id)
-  redis.call('PUBLISH', P .. 'notify', kind .. ':' .. id)
+local function mark_changed(list, id)
+  if id and id ~= '' and not list[id] then
+    list[id] = true
+    list[#list + 1] = id
+  end
+end
+
+-- The session's or lawyer's new state goes to the gateways when this call ends, once however
+-- often the call changed it.
+local function session_changed(sid) mark_changed(CHANGED_SESSIONS, sid) end
+local function agent_changed(aid) mark_changed(CHANGED_AGENTS, aid) end
+
+-- Tickets are few and read on demand: their hint carries only the id.
+local function ticket_changed(tid)
+  redis.call('PUBLISH', P .. 'notify', 't:' .. tid)
+end
+
+-- Length-prefixed and nesting, so any byte survives: a string is '<length>:<bytes>', an array
+-- '*<count>:' followed by its items (queue/src/push_codec.cpp reads it back).
+local function encode(value, out)
+  out = out or {}
+  if type(value) == 'table' then
+    out[#out + 1] = '*' .. #value .. ':'
+    for _, item in ipairs(value) do encode(item, out) end
+  else
+    local text = tostring(value)
+    out[#out + 1] = #text .. ':' .. text
+  end
+  return out
+end
+
+local function publish(prefix, value)
+  redis.call('PUBLISH', P .. 'notify', prefix .. table.concat(encode(value)))
 end
 
 -- A session's 0-based place in its skill's queue, or nil when it is not there.
@@ -312,8 +348,8 @@ local function make_offer(sid, s, aid, now)
   redis.call('ZADD', P .. 'deadlines', expires + (s.channel == 'PHONE' and PHONE_RING_SLACK_MS or 0), 'offer:' .. sid)
   refresh_ready(aid, now)
   event('offered', sid, 'agent', aid, 'offer', offer_id)
-  notify('s', sid)
-  notify('a', aid)
+  session_changed(sid)
+  agent_changed(aid)
   notify_queue(s.skill, rank)
   return offer_id
 end
@@ -391,11 +427,11 @@ local function requeue(sid, s, now, reason, exclude_agent)
   enter_queue(sid, s, now)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid)
   event('requeued', sid, 'agent', aid or '', 'reason', reason)
-  notify('s', sid)
+  session_changed(sid)
   notify_queue(s.skill, rank_in_queue(sid, s.skill))
   if aid and aid ~= '' then
     clear_offer(aid, sid, now)
-    notify('a', aid)
+    agent_changed(aid)
   end
   match_session(sid, now)
   if aid and aid ~= '' then match_agent(aid, now) end
@@ -427,11 +463,11 @@ local function stop_waiting(sid, s, now, state, ended_ms, reason)
   redis.call('ZREM', P .. 'deadlines', 'offer:' .. sid, 'grace:' .. sid, 'rematch:' .. sid, 'wait:' .. sid)
   redis.call('SREM', P .. 'live', sid)
   if first_wait(s) then count(s, 'waiting', -1) end
-  notify('s', sid)
+  session_changed(sid)
   if rank then notify_queue(s.skill, rank) end
   if aid and aid ~= '' then
     clear_offer(aid, sid, now)
-    notify('a', aid)
+    agent_changed(aid)
     match_agent(aid, now)
   end
 end
@@ -457,8 +493,8 @@ local function end_talk(sid, s, now, by)
   redis.call('ZREM', P .. 'deadlines', 'grace:' .. sid)
   redis.call('ZADD', P .. 'deadlines', now + S.wrap_ms, 'wrapup:' .. sid)
   event('ended', sid, 'agent', s.lawyer, 'by', by)
-  notify('s', sid)
-  notify('a', s.lawyer)
+  session_changed(sid)
+  agent_changed(s.lawyer)
 end
 
 -- Gives back the capacity a session held; idle time counts from here, not from the last offer.
@@ -471,7 +507,7 @@ local function release_lawyer(aid, sid, s, now)
   end
   redis.call('HSET', akey, 'idle_since_ms', now)
   refresh_ready(aid, now)
-  notify('a', aid)
+  agent_changed(aid)
 end
 
 -- WRAP_UP → CLOSED (or TRANSFERRED, when the lawyer sent the caller to another hotline) with the
@@ -487,29 +523,63 @@ local function close_session(sid, s, now, order)
   event('closed', sid, 'agent', s.lawyer, 'order_type', order.type, 'order_category', order.category,
     'outcome', order.outcome,
     'auto', order.auto, 'state', final)
-  notify('s', sid)
+  session_changed(sid)
   release_lawyer(s.lawyer, sid, s, now)
   match_agent(s.lawyer, now)
 end
 
 -- Runs the script body once per request id: a retry after a lost reply gets the first result.
-local function once(body)
+-- `ack` says what answers the request on the client's socket: 'state' (the default) the pushed
+-- state of the requester, the caller's session for 'c:<sid>:…' ids and the lawyer for
+-- 'a:<aid>:…', published carrying the request id even when this call (a replay) changed nothing;
+-- 'reply' the script's reply itself (a chat line, a ticket).
+local function once(body, ack)
   local request_key = P .. 'request:' .. REQUEST_ID
+  local result
   if REQUEST_ID ~= '' then
     local cached = redis.call('GET', request_key)
-    if cached then return cjson.decode(cached) end
+    if cached then result = cjson.decode(cached) end
   end
-  local result = body()
-  if REQUEST_ID ~= '' and type(result) == 'table' and not result.err then
-    redis.call('SET', request_key, cjson.encode(result), 'EX', 86400)
+  if not result then
+    result = body()
+    if REQUEST_ID ~= '' and type(result) == 'table' and not result.err then
+      redis.call('SET', request_key, cjson.encode(result), 'EX', 86400)
+    end
+  end
+  if ack ~= 'reply' and not (type(result) == 'table' and result.err) then
+    local kind, id = string.match(REQUEST_ID, '^([ac]):([^:]+):')
+    if kind == 'c' then
+      ACK_SESSION = id
+      session_changed(id)
+    elseif kind == 'a' then
+      ACK_AGENT = id
+      agent_changed(id)
+    end
   end
   return result
 end
 
+-- A record's hash as a flat array; with `bump`, its version ('v') first goes up by one, so a
+-- gateway can tell a newer state from an older one that arrives late.
+local function versioned_fields(key, bump)
+  local flat = redis.call('HGETALL', key)
+  if #flat == 0 or not bump then return flat end
+  local version = redis.call('HINCRBY', key, 'v', 1)
+  for i = 1, #flat, 2 do
+    if flat[i] == 'v' then
+      flat[i + 1] = tostring(version)
+      return flat
+    end
+  end
+  flat[#flat + 1] = 'v'
+  flat[#flat + 1] = tostring(version)
+  return flat
+end
+
 -- One session as its caller sees it: its fields, its place in line (1 = next; 0 when not waiting)
 -- and the lawyers AVAILABLE who may take it; an empty array when there is no such session.
-local function session_reply(key)
-  local flat = redis.call('HGETALL', key)
+local function session_reply(key, bump)
+  local flat = versioned_fields(key, bump)
   if #flat == 0 then return {} end
   local s = {}
   for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
@@ -519,4 +589,40 @@ local function session_reply(key)
   flat[#flat + 1] = 'staffed'
   flat[#flat + 1] = tostring(staffed_for(s))
   return flat
+end
+
+-- A lawyer's routing state: {their fields + sessions_today and phone_registered, the offered
+-- session's fields (empty when none), {each open session's fields}}. A lawyer never on duty has
+-- no hash yet, but their softphone may be registered already.
+local function agent_reply(aid, bump)
+  local key = agent_key(aid)
+  local fields = versioned_fields(key, bump)
+  if #fields == 0 then return {{'phone_registered', phone_ready(aid) and '1' or '0'}, {}, {}} end
+  local a = {}
+  for i = 1, #fields, 2 do a[fields[i]] = fields[i + 1] end
+  fields[#fields + 1] = 'sessions_today'
+  fields[#fields + 1] = tostring(sessions_today(a, now_ms()))
+  fields[#fields + 1] = 'phone_registered'
+  fields[#fields + 1] = phone_ready(aid) and '1' or '0'
+  local offer = {}
+  if (a.offer_sid or '') ~= '' then offer = redis.call('HGETALL', session_key(a.offer_sid)) end
+  local sessions = {}
+  for _, sid in ipairs(redis.call('SMEMBERS', key .. ':sessions')) do
+    sessions[#sessions + 1] = redis.call('HGETALL', session_key(sid))
+  end
+  return {fields, offer, sessions}
+end
+
+-- Publishes the new state of every session and lawyer the call changed, sessions first (a lawyer's
+-- list may drop a session whose last state the lawyer must see first): 'S:' {request id, session
+-- as session_reply} and 'A:' {lawyer id, request id, lawyer as agent_reply}. The request id is
+-- set only on the push that answers it (see once).
+local function publish_changes()
+  for _, sid in ipairs(CHANGED_SESSIONS) do
+    local session = session_reply(session_key(sid), true)
+    if #session > 0 then publish('S:', {sid == ACK_SESSION and REQUEST_ID or '', session}) end
+  end
+  for _, aid in ipairs(CHANGED_AGENTS) do
+    publish('A:', {aid, aid == ACK_AGENT and REQUEST_ID or '', agent_reply(aid, true)})
+  end
 end

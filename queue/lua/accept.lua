@@ -38,8 +38,8 @@ return once(function()
   end
   event('answered', sid, 'agent', aid, 'waited_ms', waited, 'first_wait', first and '1' or '0')
   refresh_ready(aid, now)
-  notify('s', sid)
-  notify('a', aid)
+  session_changed(sid)
+  agent_changed(aid)
   match_agent(aid, now)
   return {'state', 'CONNECTED', 'session', sid}
 end)

@@ -26,7 +26,7 @@ return once(function()
       redis.call('ZADD', P .. 'deadlines', now + S.grace_ms, deadline)
     end
     if not connected and state == 'CONNECTED' then
-      notify('a', redis.call('HGET', KEYS[1], 'lawyer'))
+      agent_changed(redis.call('HGET', KEYS[1], 'lawyer'))
     end
     return {'state', state}
   end

@@ -6,7 +6,7 @@
 -- A[5] duplicate key (a hash of the normalised contact and question; '' when there is no contact:
 --      two people may well ask the same question)
 -- The ticket is read with the caller's session token: it keeps the session's token hash.
--- Returns {ticket, id, state, OPEN|DUPLICATE}.
+-- Returns {ticket, id, state, OPEN|DUPLICATE}: the caller's ticket frame, which answers the request.
 return once(function()
   local tid, kind, contact, question, dedupe = A[1], A[2], A[3], A[4], A[5]
   if kind ~= 'MESSAGE' and kind ~= 'CALLBACK' then return fail('BAD_REQUEST', 'unknown ticket kind') end
@@ -42,6 +42,6 @@ return once(function()
   event('ticket_created', s.id, 'ticket', tid, 'kind', kind, 'state', state, 'duplicate_of', original or '',
     'first_wait', first and '1' or '0')
   stop_waiting(s.id, s, now, 'OVERFLOWED', now, 'left_message')
-  notify('t', tid)
+  ticket_changed(tid)
   return {'ticket', tid, 'state', state}
-end)
+end, 'reply')

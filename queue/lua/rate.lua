@@ -26,7 +26,7 @@ return once(function()
   count(s, 'rated')
   count(s, metric)
   event('rated', s.id, 'rating', rating)
-  notify('s', s.id)
-  if (s.lawyer or '') ~= '' then notify('a', s.lawyer) end
+  session_changed(s.id)
+  agent_changed(s.lawyer)
   return {'state', s.state}
 end)

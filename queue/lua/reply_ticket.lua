@@ -19,6 +19,6 @@ return once(function()
   local on_time = now <= tonumber(t.deadline_ms)
   if on_time then count(booked, 'messages_replied_on_time') end
   event('ticket_replied', t.session, 'ticket', t.id, 'agent', aid, 'kind', kind, 'on_time', on_time and '1' or '0')
-  notify('t', t.id)
+  ticket_changed(t.id)
   return {'state', 'REPLIED'}
 end)

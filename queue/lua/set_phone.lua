@@ -12,7 +12,7 @@ return once(function()
     redis.call('DEL', key)
   end
   if was ~= (lifetime > 0) then event('phone_registration', '', 'agent', aid, 'registered', lifetime > 0 and '1' or '0') end
-  notify('a', aid)
+  agent_changed(aid)
   if lifetime > 0 then match_agent(aid, now_ms()) end
   return {'registered', lifetime > 0 and '1' or '0'}
 end)

@@ -16,7 +16,7 @@ return once(function()
   redis.call('HSET', KEYS[1], 'priority', 'URGENT', 'score', s.score)
   if s.state == 'QUEUED' then enter_queue(s.id, s, now) end
   event('priority', s.id, 'priority', 'URGENT', 'by', by)
-  notify('s', s.id)
+  session_changed(s.id)
   if s.state == 'QUEUED' then notify_queue(s.skill, rank_in_queue(s.id, s.skill)) end
   return {'state', s.state}
 end)

@@ -29,7 +29,7 @@ return once(function()
     if s and s.state == 'OFFERED' and s.offered_to == aid then requeue(pending, s, now, 'withdrawn', false) end
   end
   refresh_ready(aid, now)
-  notify('a', aid)
+  agent_changed(aid)
   match_agent(aid, now)
   return {'status', status}
 end)

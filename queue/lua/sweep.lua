@@ -32,7 +32,7 @@ for _, entry in ipairs(due) do
         if s and s.state == 'OFFERED' and s.offered_to == id then requeue(pending, s, now, 'withdrawn', false) end
       end
       refresh_ready(id, now)
-      notify('a', id)
+      agent_changed(id)
     end
   else
     local s = hash(session_key(id))
@@ -45,7 +45,7 @@ for _, entry in ipairs(due) do
       if now - tonumber(s.queued_ms) >= S.max_wait_ms and (s.overflow_reason or '') == '' then
         redis.call('HSET', session_key(id), 'overflow_reason', 'max_wait')
         event('overflow_offered', id, 'reason', 'max_wait')
-        notify('s', id)
+        session_changed(id)
       end
       event('overflow_stage', id, 'stage', stage)
       schedule_overflow(id, s, now)

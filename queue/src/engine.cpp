@@ -2,6 +2,7 @@
 #include "hotline/queue/engine.hpp"
 
 #include "embedded_scripts.hpp"
+#include "push_codec.hpp"
 #include "views.hpp"
 
 #include <hotline/core/ids.hpp>
@@ -493,36 +494,17 @@ int engine::estimated_wait_seconds(const session_view& session) const {
 
 namespace {
 
-// One "<length>:<bytes>" field of a chat line's payload (queue/lua/chat.lua writes them); moves
-// `rest` past it. Lengths keep any byte, newlines included, inside a field.
-std::optional<std::string> take_field(std::string_view& rest) {
-  const auto colon = rest.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  std::size_t length = 0;
-  for (const char c : rest.substr(0, colon)) {
-    if (c < '0' || c > '9' || length > rest.size()) return std::nullopt;
-    length = length * 10 + static_cast<std::size_t>(c - '0');
-  }
-  if (rest.size() - colon - 1 < length) return std::nullopt;
-  std::string field(rest.substr(colon + 1, length));
-  rest.remove_prefix(colon + 1 + length);
-  return field;
-}
-
-std::optional<chat_line> parse_chat_line(std::string_view rest) {
-  std::optional<std::string> fields[8];
-  for (auto& field : fields)
-    if (!(field = take_field(rest))) return std::nullopt;
-  if (!rest.empty()) return std::nullopt;
+std::optional<chat_line> decode_chat_line(const core::redis_value& fields) {
+  if (fields.elements.size() != 8) return std::nullopt;
   chat_line line;
-  line.session_id = std::move(*fields[0]);
-  line.lawyer_id = std::move(*fields[1]);
-  line.request_id = std::move(*fields[2]);
-  line.entry.id = std::move(*fields[3]);
-  line.entry.from = detail::party_of(*fields[4]);
-  line.entry.sent_ms = std::strtoll(fields[5]->c_str(), nullptr, 10);
-  line.entry.sender_name = std::move(*fields[6]);
-  line.entry.text = std::move(*fields[7]);
+  line.session_id = fields.at(0).text;
+  line.lawyer_id = fields.at(1).text;
+  line.request_id = fields.at(2).text;
+  line.entry.id = fields.at(3).text;
+  line.entry.from = detail::party_of(fields.at(4).text);
+  line.entry.sent_ms = fields.at(5).as_integer().value_or(0);
+  line.entry.sender_name = fields.at(6).text;
+  line.entry.text = fields.at(7).text;
   return line;
 }
 
@@ -530,18 +512,34 @@ std::optional<chat_line> parse_chat_line(std::string_view rest) {
 
 std::optional<notification> engine::parse_notification(std::string_view payload) {
   if (payload.size() < 3 || payload[1] != ':') return std::nullopt;
-  if (payload[0] == 'c') {
-    auto line = parse_chat_line(payload.substr(2));
-    if (!line) return std::nullopt;
-    std::string id = line->session_id;
-    return notification{notification::kind::chat, std::move(id), std::move(line)};
+  const char what = payload[0];
+  if (what == 'c' || what == 'S' || what == 'A') {
+    const auto value = detail::decode_push(payload.substr(2));
+    if (!value || !value->is_array()) return std::nullopt;
+    if (what == 'c') {
+      auto line = decode_chat_line(*value);
+      if (!line) return std::nullopt;
+      std::string id = line->session_id;
+      return notification{notification::kind::chat, std::move(id), std::move(line)};
+    }
+    if (what == 'S') {  // {request id, session}
+      auto session = detail::decode_session(value->at(1));
+      if (!session) return std::nullopt;
+      notification pushed{notification::kind::session, session->id};
+      pushed.session = std::move(session);
+      pushed.request_id = value->at(0).text;
+      return pushed;
+    }
+    // {lawyer id, request id, lawyer}
+    if (value->elements.size() != 3 || value->at(0).text.empty()) return std::nullopt;
+    notification pushed{notification::kind::agent, value->at(0).text};
+    pushed.agent = detail::decode_agent(value->at(2));
+    if (pushed.agent->id.empty()) pushed.agent->id = pushed.id;  // never on duty yet: no hash
+    pushed.request_id = value->at(1).text;
+    return pushed;
   }
   const std::string id(payload.substr(2));
   switch (payload[0]) {
-    case 's':
-      return notification{notification::kind::session, id};
-    case 'a':
-      return notification{notification::kind::agent, id};
     case 'q': {
       // "q:<rank>:<skill>"; a skill alone (no rank) means the whole line.
       notification hint{notification::kind::queue, id};

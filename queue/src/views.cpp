@@ -40,6 +40,7 @@ std::optional<session_view> decode_session(const core::redis_value& flat) {
   s.transferred_to = flat.field("transferred_to").text;
   s.ticket_id = flat.field("ticket_id").text;
   s.transfers = static_cast<int>(to_int(flat.field("transfers")));
+  s.version = to_int(flat.field("v"));
   return s;
 }
 
@@ -57,6 +58,7 @@ agent_view decode_agent_fields(const core::redis_value& fields) {
   a.on_call = to_int(fields.field("calls")) > 0;
   a.phone_registered = fields.field("phone_registered").text == "1";
   a.sessions_today = static_cast<int>(to_int(fields.field("sessions_today")));
+  a.version = to_int(fields.field("v"));
   return a;
 }
 

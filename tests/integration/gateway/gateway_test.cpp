@@ -413,12 +413,15 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
     co_await lawyer.send(
         R"({"requestId":"w1","wrapUp":{"sessionId":")" + session_id +
         R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED","note":"已解答"}})");
-    auto filed = co_await lawyer.read_until<v1::AgentServerFrame>(
+    // The session's last state comes first, then the lawyer's, without it, answering the request.
+    auto filing = co_await lawyer.read_all_until<v1::AgentServerFrame>(
         [](auto& f) { return f.has_agent_state() && f.request_id() == "w1"; });
-    EXPECT_EQ(filed.agent_state().sessions_size(), 0);
-    auto closed = co_await lawyer.read_until<v1::AgentServerFrame>(
-        [](auto& f) { return f.has_session_state() && f.session_state().state() == v1::CLOSED; });
-    EXPECT_EQ(closed.session_state().session_id(), session_id);
+    EXPECT_EQ(filing.back().agent_state().sessions_size(), 0);
+    auto closed = std::find_if(filing.begin(), filing.end(), [](auto& f) {
+      return f.has_session_state() && f.session_state().state() == v1::CLOSED;
+    });
+    ASSERT_NE(closed, filing.end());
+    EXPECT_EQ(closed->session_state().session_id(), session_id);
 
     auto report = co_await summary(co_await login("boss"));
     EXPECT_EQ(report.total().offered(), 1);

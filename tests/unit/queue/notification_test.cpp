@@ -9,29 +9,73 @@ using queue::notification;
 
 namespace {
 
-// What queue/lua/chat.lua publishes: "c:" and "<length>:<bytes>" fields.
-std::string chat_payload(const std::vector<std::string>& fields) {
-  std::string out = "c:";
-  for (const auto& f : fields) out += std::to_string(f.size()) + ":" + f;
-  return out;
-}
+// What queue/lua/_lib.lua encode writes: "<length>:<bytes>" strings, "*<count>:" arrays.
+struct encoded {
+  std::string text;
+  encoded(const char* s) : encoded(std::string(s)) {}
+  encoded(const std::string& s) : text(std::to_string(s.size()) + ":" + s) {}
+  encoded(std::initializer_list<encoded> items) : text("*" + std::to_string(items.size()) + ":") {
+    for (const auto& item : items) text += item.text;
+  }
+};
+
+std::string chat_payload(std::initializer_list<encoded> fields) { return "c:" + encoded(fields).text; }
 
 }  // namespace
 
-TEST(Notification, HintsNameWhatChanged) {
-  auto session = engine::parse_notification("s:s1234");
-  ASSERT_TRUE(session);
-  EXPECT_EQ(session->what, notification::kind::session);
-  EXPECT_EQ(session->id, "s1234");
-  EXPECT_FALSE(session->line);
+TEST(Notification, QueueAndTicketHintsNameWhatChanged) {
   auto line = engine::parse_notification("q:17:consult.marriage:zh");
   ASSERT_TRUE(line);
   EXPECT_EQ(line->what, notification::kind::queue);
   EXPECT_EQ(line->id, "consult.marriage:zh");
   EXPECT_EQ(line->rank, 17) << "the first place the change moved";
   EXPECT_EQ(engine::parse_notification("q:consult.marriage:zh")->rank, 0) << "no rank: the whole line";
+  auto ticket = engine::parse_notification("t:ts1234");
+  ASSERT_TRUE(ticket);
+  EXPECT_EQ(ticket->what, notification::kind::ticket);
+  EXPECT_EQ(ticket->id, "ts1234");
   EXPECT_FALSE(engine::parse_notification("x:1"));
-  EXPECT_FALSE(engine::parse_notification("s:"));
+  EXPECT_FALSE(engine::parse_notification("s:s1234")) << "sessions come with their state, never as a bare id";
+}
+
+TEST(Notification, ASessionComesWithItsStateAndTheRequestItAnswers) {
+  auto pushed = engine::parse_notification(
+      "S:" + encoded({"c:s42:r3", {"id", "s42", "state", "CONNECTED", "lawyer", "lawyer1", "v", "7", "position", "0",
+                                   "wo_note", "冒号:和\n换行"}})
+                 .text);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ(pushed->what, notification::kind::session);
+  EXPECT_EQ(pushed->id, "s42");
+  EXPECT_EQ(pushed->request_id, "c:s42:r3");
+  ASSERT_TRUE(pushed->session);
+  EXPECT_EQ(pushed->session->state, v1::CONNECTED);
+  EXPECT_EQ(pushed->session->lawyer_id, "lawyer1");
+  EXPECT_EQ(pushed->session->version, 7);
+  EXPECT_FALSE(engine::parse_notification("S:" + encoded({"", {}}).text)) << "no such session";
+}
+
+TEST(Notification, ALawyerComesWithTheirOfferAndSessions) {
+  encoded offer{"id", "s1", "state", "OFFERED", "offered_to", "lawyer1", "offer_id", "s1.1"};
+  encoded open{"id", "s2", "state", "WRAP_UP", "lawyer", "lawyer1"};
+  auto pushed = engine::parse_notification(
+      "A:" + encoded({"lawyer1", "", {{"id", "lawyer1", "status", "AVAILABLE", "load", "1", "v", "12"}, offer, {open}}})
+                 .text);
+  ASSERT_TRUE(pushed);
+  EXPECT_EQ(pushed->what, notification::kind::agent);
+  EXPECT_EQ(pushed->id, "lawyer1");
+  ASSERT_TRUE(pushed->agent);
+  EXPECT_EQ(pushed->agent->status, v1::AVAILABLE);
+  EXPECT_EQ(pushed->agent->version, 12);
+  ASSERT_TRUE(pushed->agent->offer);
+  EXPECT_EQ(pushed->agent->offer->offer_id, "s1.1");
+  ASSERT_EQ(pushed->agent->sessions.size(), 1u);
+  EXPECT_EQ(pushed->agent->sessions[0].state, v1::WRAP_UP);
+  // Never on duty: no hash, yet the id still says whose state it is.
+  auto fresh = engine::parse_notification("A:" + encoded({"lawyer2", "a:lawyer2:r1", {{"phone_registered", "1"}, {}, {}}}).text);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->agent->id, "lawyer2");
+  EXPECT_TRUE(fresh->agent->phone_registered);
+  EXPECT_EQ(fresh->request_id, "a:lawyer2:r1");
 }
 
 TEST(Notification, AChatLineCarriesItselfWhateverItsText) {
@@ -57,6 +101,10 @@ TEST(Notification, ABrokenChatLineIsIgnored) {
   ASSERT_TRUE(engine::parse_notification(whole));
   EXPECT_FALSE(engine::parse_notification(whole.substr(0, whole.size() - 1))) << "truncated";
   EXPECT_FALSE(engine::parse_notification(whole + "x")) << "trailing bytes";
-  EXPECT_FALSE(engine::parse_notification("c:99999999999999999999:x")) << "absurd length";
-  EXPECT_FALSE(engine::parse_notification("c:3x:abc"));
+  EXPECT_FALSE(engine::parse_notification("c:*8:99999999999999999999:x")) << "absurd length";
+  EXPECT_FALSE(engine::parse_notification("c:*99999:1:a")) << "absurd count";
+  EXPECT_FALSE(engine::parse_notification("c:*1:3x:abc"));
+  std::string deep = "1:x";
+  for (int i = 0; i < 100; ++i) deep = "*1:" + deep;
+  EXPECT_FALSE(engine::parse_notification("S:" + deep)) << "nesting past any state we publish";
 }

@@ -35,6 +35,9 @@ struct session_view {
   std::string transferred_to;   ///< the hotline a lawyer sent the caller to
   std::string ticket_id;        ///< the ticket an OVERFLOWED session became
   int transfers = 0;            ///< moves to another skill
+  std::int64_t version = 0;     ///< goes up with every published change: a later push or read wins
+
+  bool operator==(const session_view&) const = default;
 };
 
 struct agent_view {
@@ -52,6 +55,9 @@ struct agent_view {
   bool phone_registered = false;
   std::optional<session_view> offer;
   std::vector<session_view> sessions;
+  std::int64_t version = 0;  ///< as session_view::version; 0 before the first status change
+
+  bool operator==(const agent_view&) const = default;
 };
 
 struct chat_entry {
@@ -164,14 +170,18 @@ struct chat_line {
   chat_entry entry;
 };
 
-/// A pub/sub message: a hint that something changed (the receiver re-reads the record), or a
-/// chat line that carries its own content.
+/// One message of the centre's pub/sub channel. Sessions and lawyers come with their new state
+/// (queue/lua/_lib.lua publish_changes), so no gateway reads it back.
 struct notification {
   enum class kind { session, agent, queue, ticket, chat };
   kind what;
   std::string id;  ///< session id, agent id, skill, ticket id; for a chat line its session id
   std::optional<chat_line> line = std::nullopt;  ///< for kind::chat
   int rank = 0;  ///< for kind::queue: the first (0-based) place the change moved
+  std::optional<session_view> session = std::nullopt;  ///< for kind::session
+  std::optional<agent_view> agent = std::nullopt;      ///< for kind::agent
+  /// For a session or lawyer: the (scoped) request this state answers; "" when it answers none.
+  std::string request_id = {};
 };
 
 }  // namespace hotline::queue
