@@ -4,12 +4,15 @@
 #include "gateway_process.hpp"
 #include "queue_fixture.hpp"
 
+#include <hotline/core/redis_subscriber.hpp>
 #include <hotline/queue/lifecycle.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -18,6 +21,31 @@ using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
 namespace {
+
+/// Every field of a session as text, so that a mismatch shows which field differs.
+std::string describe(const queue::session_view& s) {
+  std::ostringstream o;
+  o << "id=" << s.id << " state=" << v1::SessionState_Name(s.state) << " channel=" << s.channel
+    << " category=" << s.category << " language=" << s.language << " priority=" << s.priority
+    << " token_hash=" << s.token_hash << " lawyer=" << s.lawyer_id << "/" << s.lawyer_name << " offer=" << s.offer_id
+    << " offered_to=" << s.offered_to << " rating=" << s.rating << " enqueued=" << s.enqueued_ms
+    << " answered=" << s.answered_ms << " expires=" << s.offer_expires_ms << " offered=" << s.offered_ms
+    << " contact=" << s.contact << " position=" << s.position << " staffed=" << s.staffed
+    << " connected=" << s.caller_connected << " overflow=" << s.overflow_reason << " out=" << s.transferred_to
+    << " ticket=" << s.ticket_id << " transfers=" << s.transfers << " v=" << s.version;
+  return o.str();
+}
+
+std::string describe(const queue::agent_view& a) {
+  std::ostringstream o;
+  o << "id=" << a.id << " name=" << a.name << " status=" << v1::AgentStatus_Name(a.status) << "/" << a.status_reason
+    << " skills=" << a.skills.size() << "+" << a.backup_skills.size() << " load=" << a.load
+    << " capacity=" << a.chat_capacity << " misses=" << a.misses << " today=" << a.sessions_today
+    << " on_call=" << a.on_call << " phone=" << a.phone_registered << " v=" << a.version << "\n  offer "
+    << (a.offer ? describe(*a.offer) : "none");
+  for (const auto& s : a.sessions) o << "\n  session " << describe(s);
+  return o.str();
+}
 
 class Invariants : public test::queue_fixture {
  protected:
@@ -282,6 +310,78 @@ TEST_F(Invariants, HoldAfterEveryStepOfASmallRun) {
         co_await expect_events_follow_the_lifecycle();
       }(),
       120s);
+}
+
+TEST_F(Invariants, APushCarriesTheStateAViewReads) {
+  // Each step's pushes, compared field by field with what the views read right after it.
+  const auto seed = std::random_device{}();
+  rng.seed(seed);
+  std::cout << "  seed " << seed << "\n";
+  std::map<std::string, queue::session_view> pushed_sessions;
+  std::map<std::string, queue::agent_view> pushed_agents;
+  const std::string marker = "step-done";
+  bool marker_seen = false, subscribed = false;
+  core::redis_subscriber pushes(
+      io.get_executor(), options(),
+      [&](std::string_view, std::string_view payload) {
+        if (payload == marker) {
+          marker_seen = true;
+          return;
+        }
+        auto pushed = queue::engine::parse_notification(payload);
+        if (!pushed) return;
+        // One script publishes each record once: a second push in a step would be a change late.
+        if (pushed->session) {
+          EXPECT_TRUE(pushed_sessions.emplace(pushed->id, *pushed->session).second) << pushed->id;
+        }
+        if (pushed->agent) {
+          EXPECT_TRUE(pushed_agents.emplace(pushed->id, *pushed->agent).second) << pushed->id;
+        }
+      },
+      [&](std::string_view) { subscribed = true; });
+  pushes.subscribe(engine.notify_channel());
+  pushes.start();
+  run(
+      [&]() -> asio::awaitable<void> {
+        while (!subscribed) co_await test::sleep_for(10ms);
+        co_await all_on_duty();
+        int compared = 0;
+        for (int i = 0; i < 300; ++i) {
+          pushed_sessions.clear();
+          pushed_agents.clear();
+          co_await step();
+          // Pub/sub keeps order: once the marker is back, every push of the step is in.
+          marker_seen = false;
+          std::vector<std::string> publish{"PUBLISH", engine.notify_channel(), marker};
+          EXPECT_TRUE(co_await redis.exec(std::move(publish)));
+          while (!marker_seen) co_await test::sleep_for(1ms);
+          for (const auto& [sid, pushed] : pushed_sessions) {
+            auto read = co_await engine.session(sid);
+            ASSERT_TRUE(read) << sid;
+            EXPECT_EQ(describe(pushed), describe(*read)) << "step " << i;
+            EXPECT_TRUE(pushed == *read) << "step " << i << ": " << sid;
+            ++compared;
+          }
+          for (const auto& [aid, pushed] : pushed_agents) {
+            auto read = co_await engine.agent(aid);
+            ASSERT_TRUE(read) << aid;
+            // The sessions of a lawyer's list come from a set: order is not state.
+            auto by_id = [](auto& a, auto& b) { return a.id < b.id; };
+            auto expected = *read;
+            auto got = pushed;
+            std::sort(expected.sessions.begin(), expected.sessions.end(), by_id);
+            std::sort(got.sessions.begin(), got.sessions.end(), by_id);
+            EXPECT_EQ(describe(got), describe(expected)) << "step " << i;
+            EXPECT_TRUE(got == expected) << "step " << i << ": " << aid;
+            ++compared;
+          }
+          if (HasFailure()) co_return;
+        }
+        std::cout << "  " << compared << " pushed states compared with their reads\n";
+        EXPECT_GT(compared, 100) << "many steps change a session or a lawyer";
+      }(),
+      120s);
+  pushes.stop();
 }
 
 TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperationsBesideTwoGatewayProcesses) {
