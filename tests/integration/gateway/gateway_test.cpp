@@ -432,6 +432,83 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
   }());
 }
 
+TEST_F(Gateway, EachChangeIsShownOnceAndEachRequestAnsweredOnce) {
+  run([this]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    ws_client caller(ex), lawyer(ex);
+    std::vector<v1::CallerServerFrame> at_caller;
+    std::vector<v1::AgentServerFrame> at_lawyer;
+    // Sends a request and keeps every frame up to its answer.
+    auto on_caller = [&](std::string frame, std::string rid) -> asio::awaitable<void> {
+      co_await caller.send(frame);
+      for (auto& f : co_await caller.read_all_until<v1::CallerServerFrame>(
+               [&](const auto& f) { return f.request_id() == rid; }))
+        at_caller.push_back(std::move(f));
+    };
+    auto on_lawyer = [&](std::string frame, std::string rid) -> asio::awaitable<void> {
+      co_await lawyer.send(frame);
+      for (auto& f : co_await lawyer.read_all_until<v1::AgentServerFrame>(
+               [&](const auto& f) { return f.request_id() == rid; }))
+        at_lawyer.push_back(std::move(f));
+    };
+    EXPECT_FALSE(co_await caller.connect(port, "/ws/caller"));
+    EXPECT_FALSE(co_await lawyer.connect(port, "/ws/agent?token=" + co_await login("lawyer1")));
+    co_await on_caller(R"({"requestId":"start","start":{"category":"consult.marriage","language":"zh"}})", "start");
+    const std::string sid = at_caller.back().session().session_id();
+    co_await on_lawyer(R"({"requestId":"on","setStatus":{"status":"AVAILABLE"}})", "on");
+    if (std::none_of(at_lawyer.begin(), at_lawyer.end(), [](auto& f) { return f.has_offer(); }))
+      for (auto& f : co_await lawyer.read_all_until<v1::AgentServerFrame>([](auto& f) { return f.has_offer(); }))
+        at_lawyer.push_back(std::move(f));
+    co_await on_lawyer(R"({"requestId":"take","accept":{"offerId":")" + sid + R"(.1"}})", "take");
+    co_await on_lawyer(R"({"requestId":"stop","end":{"sessionId":")" + sid + R"("}})", "stop");
+    co_await on_caller(R"({"requestId":"stars","rate":{"rating":"SATISFIED"}})", "stars");
+    co_await on_lawyer(R"({"requestId":"file","wrapUp":{"sessionId":")" + sid +
+                           R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED"}})",
+                       "file");
+    co_await on_lawyer(R"({"requestId":"away","setStatus":{"status":"AWAY"}})", "away");
+    // Refused at once: everything the consultation caused on the caller's side is in before it.
+    co_await on_caller(R"({"requestId":"last","chat":{"text":""}})", "last");
+
+    auto answers = [](const auto& frames) {
+      std::map<std::string, int> n;
+      for (const auto& f : frames)
+        if (!f.request_id().empty()) ++n[f.request_id()];
+      return n;
+    };
+    EXPECT_EQ(answers(at_caller), (std::map<std::string, int>{{"start", 1}, {"stars", 1}, {"last", 1}}));
+    EXPECT_EQ(answers(at_lawyer),
+              (std::map<std::string, int>{{"on", 1}, {"take", 1}, {"stop", 1}, {"file", 1}, {"away", 1}}));
+
+    // A frame that repeats the last state it shows, answering nothing, is a change sent twice.
+    std::string last_session;
+    std::vector<v1::SessionState> caller_states;
+    for (const auto& f : at_caller) {
+      if (!f.has_session()) continue;
+      auto bytes = f.session().SerializeAsString();
+      EXPECT_TRUE(bytes != last_session || !f.request_id().empty()) << f.DebugString();
+      last_session = bytes;
+      if (caller_states.empty() || caller_states.back() != f.session().state())
+        caller_states.push_back(f.session().state());
+    }
+    EXPECT_EQ(caller_states, (std::vector<v1::SessionState>{v1::QUEUED, v1::OFFERED, v1::CONNECTED, v1::WRAP_UP, v1::CLOSED}));
+    std::string last_state;
+    std::map<std::string, int> offers, session_states;
+    for (const auto& f : at_lawyer) {
+      if (f.has_agent_state()) {
+        auto bytes = f.agent_state().SerializeAsString();
+        EXPECT_TRUE(bytes != last_state || !f.request_id().empty()) << f.DebugString();
+        last_state = bytes;
+      }
+      if (f.has_offer()) ++offers[f.offer().offer_id()];
+      if (f.has_session_state())
+        ++session_states[f.session_state().session_id() + " " + v1::SessionState_Name(f.session_state().state())];
+    }
+    EXPECT_EQ(offers, (std::map<std::string, int>{{sid + ".1", 1}}));
+    EXPECT_EQ(session_states, (std::map<std::string, int>{
+                                  {sid + " CONNECTED", 1}, {sid + " WRAP_UP", 1}, {sid + " CLOSED", 1}}));
+  }());
+}
+
 TEST_F(Gateway, EachChatLineReachesEachSideOnceAndItsOwnLineAnswersTheRequest) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
