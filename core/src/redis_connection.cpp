@@ -189,7 +189,7 @@ asio::awaitable<result<redis_value>> redis_connection::request(const std::vector
                                                                bool before_ready) {
   auto self = shared_from_this();
   const auto deadline = clock::now() + options_.request_timeout;
-  while (!(before_ready ? (connected_ && context_ != nullptr) : ready_)) {
+  while (!(before_ready ? (connected_ && context_ != nullptr) : ready_.load())) {
     if (stopped_) co_return errc::stopped;
     const auto now = clock::now();
     if (now >= deadline) co_return errc::not_connected;

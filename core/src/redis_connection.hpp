@@ -7,6 +7,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -56,10 +57,10 @@ class redis_connection : public std::enable_shared_from_this<redis_connection> {
   bool health_check_;
   redisAsyncContext* context_ = nullptr;
   bool connected_ = false;
-  bool ready_ = false;
+  std::atomic<bool> ready_ = false;  ///< read by other threads' metrics
   bool stopped_ = false;
   bool running_ = false;
-  std::uint64_t commands_sent_ = 0;
+  std::atomic<std::uint64_t> commands_sent_ = 0;
   histogram durations_;  ///< of requests that got a reply
   boost::asio::steady_timer wake_;  ///< cancelled to wake the run loop on connect, loss or stop
 };

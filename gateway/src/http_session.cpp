@@ -11,6 +11,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -39,6 +40,33 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, http_response r
   boost::system::error_code ec;
   co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+}
+
+// Caller and lawyer WebSockets, the hot path, spread over the io threads (shards) in turn; the
+// socket moves to the shard's io_context, and the session lives there from the handshake on.
+void hand_over(gateway_context& context, beast::tcp_stream stream, http_request request, const std::string& log_id) {
+  auto& shards = context.ws_shards;
+  gateway_context& target = shards.empty() ? context : *shards[context.next_ws_shard++ % shards.size()];
+  boost::system::error_code ec;
+  auto& socket = stream.socket();
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  const auto handle = ec ? -1 : socket.release(ec);
+  if (ec) {
+    core::logger("gateway")->warn("{} could not hand the WebSocket over: {}", log_id, ec.message());
+    return;
+  }
+  asio::post(target.executor, [&target, protocol, handle, request = std::move(request), log_id]() mutable {
+    websocket_stream ws(asio::ip::tcp::socket(target.executor, protocol, handle));
+    const std::string_view target_uri = request.target();
+    std::shared_ptr<ws_session> session;
+    if (target_uri.starts_with("/ws/caller"))
+      session = std::make_shared<caller_session>(std::move(ws), target, log_id);
+    else
+      session = std::make_shared<agent_session>(std::move(ws), target, log_id, query_parameters(target_uri)["token"]);
+    asio::co_spawn(
+        target.executor, [session, request = std::move(request)]() mutable { return session->run(std::move(request)); },
+        asio::detached);
+  });
 }
 
 }  // namespace
@@ -86,14 +114,12 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         co_await write_and_close(stream, error_response(request, v1::ORIGIN_FORBIDDEN, "origin not allowed"));
         co_return;
       }
+      if (path == "/ws/caller" || path == "/ws/agent") {
+        hand_over(context, std::move(stream), std::move(request), log_id);
+        co_return;
+      }
       std::shared_ptr<ws_session> session;
-      if (path == "/ws/caller") {
-        session = std::make_shared<caller_session>(websocket_stream(std::move(stream)), context, log_id);
-      } else if (path == "/ws/agent") {
-        auto token = query_parameters(target)["token"];
-        session =
-            std::make_shared<agent_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
-      } else if (path == "/ws/wallboard") {
+      if (path == "/ws/wallboard") {
         auto token = query_parameters(target)["token"];
         session =
             std::make_shared<wallboard_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));

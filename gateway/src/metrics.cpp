@@ -50,16 +50,15 @@ std::string gateway_metrics::render(const scrape& live) const {
   std::string out;
   header(out, "build_info", "gauge", "the running build (value 1)");
   out += std::string("hotline_build_info{revision=\"") + HOTLINE_REVISION + "\"} 1\n";
-#define HOTLINE_RENDER_METRIC(name, type, help) emit(out, #name, #type, help, name);
+#define HOTLINE_RENDER_METRIC(name, type, help) emit(out, #name, #type, help, name.load());
   HOTLINE_GATEWAY_METRICS(HOTLINE_RENDER_METRIC)
 #undef HOTLINE_RENDER_METRIC
-  emit(out, "redis_up", "gauge", "1 when the Redis command connection is ready", live.redis_ready ? 1 : 0);
-  emit(out, "redis_pubsub_up", "gauge", "1 when the Redis pub/sub connection is subscribed", live.pubsub_ready ? 1 : 0);
-  emit(out, "redis_requests_total", "counter", "commands sent on the Redis command connection (one per script call)",
+  emit(out, "redis_up", "gauge", "1 when every io thread's Redis command connection is ready", live.redis_ready ? 1 : 0);
+  emit(out, "redis_pubsub_up", "gauge", "1 when every io thread's Redis pub/sub connection is subscribed", live.pubsub_ready ? 1 : 0);
+  emit(out, "redis_requests_total", "counter", "commands sent on the io threads' Redis command connections (one per script call)",
        static_cast<std::int64_t>(live.redis_requests));
-  if (live.redis_durations)
-    live.redis_durations->render(out, "hotline_redis_request_duration_seconds",
-                                 "time from sending a Redis command to its reply");
+  live.redis_durations.render(out, "hotline_redis_request_duration_seconds",
+                              "time from sending a Redis command to its reply");
   frame_handling.render(out, "hotline_ws_frame_handling_seconds",
                         "time to handle one client WebSocket frame, Redis calls included");
   offer_wait.render(out, "hotline_offer_wait_seconds",

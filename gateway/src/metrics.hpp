@@ -4,6 +4,7 @@
 
 #include <hotline/core/histogram.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -25,10 +26,10 @@ namespace hotline::gateway {
 
 /// What /metrics reads when it is scraped, besides the gateway's own counters.
 struct scrape {
-  bool redis_ready = false;
-  bool pubsub_ready = false;
+  bool redis_ready = false;   ///< every shard's command connection
+  bool pubsub_ready = false;  ///< every shard's pub/sub connection
   std::uint64_t redis_requests = 0;
-  const core::histogram* redis_durations = nullptr;
+  core::histogram redis_durations;
   std::map<std::string, int> waiting_by_skill;             ///< callers QUEUED or OFFERED, by category:language
   std::map<std::string, double> longest_wait_by_skill;     ///< seconds, of those waiting now
   std::map<std::string, int> lawyers_by_status;            ///< as the wallboard counts them (BUSY included)
@@ -37,7 +38,7 @@ struct scrape {
 };
 
 struct gateway_metrics {
-#define HOTLINE_DECLARE_METRIC(name, type, help) std::int64_t name = 0;
+#define HOTLINE_DECLARE_METRIC(name, type, help) std::atomic<std::int64_t> name = 0;
   HOTLINE_GATEWAY_METRICS(HOTLINE_DECLARE_METRIC)
 #undef HOTLINE_DECLARE_METRIC
   core::histogram frame_handling;  ///< one client frame, from read to handled

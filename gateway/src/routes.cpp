@@ -12,9 +12,12 @@
 #include <hotline/queue/lifecycle.hpp>
 #include <hotline/stats/report_format.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -31,13 +34,25 @@ namespace {
 // The counters, and what Redis says now; a Redis that does not answer leaves the live figures out.
 asio::awaitable<std::string> metrics_text(gateway_context& context) {
   scrape live;
-  live.redis_ready = context.redis.ready();
-  live.pubsub_ready = context.subscriber.ready();
-  live.redis_requests = context.redis.commands_sent();
-  live.redis_durations = &context.redis.request_durations();
-  live.connections_by_kind = {{"caller", context.connections.count(registry::role::caller)},
-                              {"agent", context.connections.count(registry::role::agent)},
-                              {"wallboard", context.connections.count(registry::role::wallboard)}};
+  live.redis_ready = live.pubsub_ready = true;
+  std::array<std::size_t, 3> connections{};
+  for (auto* shard : context.ws_shards) {
+    live.redis_ready = live.redis_ready && shard->redis.ready();
+    live.pubsub_ready = live.pubsub_ready && shard->subscriber.ready();
+    live.redis_requests += shard->redis.commands_sent();
+    live.redis_durations.add(shard->redis.request_durations());
+    // A shard's registry is its thread's: counted there.
+    auto counts = co_await asio::co_spawn(
+        shard->executor,
+        [shard]() -> asio::awaitable<std::array<std::size_t, 3>> {
+          const auto& r = shard->connections;
+          co_return std::array<std::size_t, 3>{r.count(registry::role::caller), r.count(registry::role::agent),
+                                               r.count(registry::role::wallboard)};
+        },
+        asio::use_awaitable);
+    for (std::size_t i = 0; i < counts.size(); ++i) connections[i] += counts[i];
+  }
+  live.connections_by_kind = {{"caller", connections[0]}, {"agent", connections[1]}, {"wallboard", connections[2]}};
   if (live.redis_ready) {
     if (auto snapshot = co_await context.queue.snapshot()) {
       const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -383,7 +398,8 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
   const auto method = request.method();
   if (path == "/healthz") co_return make_response(request, http::status::ok, "{\"status\":\"ok\"}", "application/json");
   if (path == "/readyz") {
-    const bool ready = context.redis.ready() && context.subscriber.ready();
+    const bool ready = std::all_of(context.ws_shards.begin(), context.ws_shards.end(),
+                                   [](auto* shard) { return shard->redis.ready() && shard->subscriber.ready(); });
     co_return make_response(request, ready ? http::status::ok : http::status::service_unavailable,
                             ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unavailable\"}",
                             "application/json");

@@ -9,8 +9,15 @@
 #include <hotline/core/ids.hpp>
 #include <hotline/core/log.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,29 +28,90 @@ namespace hotline::gateway {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// One io thread's share of the gateway: the WebSockets it serves, its pub/sub connection, and the
+// position ticker of its callers. Every shard hears every push and hands it to its own connections.
+struct shard {
+  shard(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
+        core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive,
+        gateway_metrics& metrics)
+      : subscriber(
+            io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_push(payload); },
+            [this](std::string_view) { context.connections.refresh_all(); }),
+        context{io.get_executor(), config, redis, subscriber, queue, accounts, archive, metrics},
+        positions(context, io.get_executor()) {}
+
+  void on_push(std::string_view payload) {
+    ++context.metrics.notifications_total;
+    if (auto pushed = queue::engine::parse_notification(payload)) {
+      context.connections.dispatch(*pushed);
+      if (context.phone) context.phone->on_hint(*pushed);
+      if (pushed->what == queue::notification::kind::queue) positions.queue_changed(pushed->id, pushed->rank);
+      if (pushed->what != queue::notification::kind::chat) positions.board_changed();
+    }
+  }
+
+  void start(asio::io_context& io) {
+    subscriber.subscribe(context.queue.notify_channel());
+    subscriber.start();
+    asio::co_spawn(io, positions.run(), asio::detached);
+  }
+
+  void stop() {
+    positions.stop();
+    context.connections.close_all();
+    subscriber.stop();
+  }
+
+  core::redis_subscriber subscriber;
+  gateway_context context;
+  position_ticker positions;
+};
+
+// A shard beyond the first: a thread of its own with its own io_context and Redis connections, so
+// that it shares nothing mutable with the others (the metrics are atomic).
+struct worker {
+  worker(const core::config& config, const core::redis_options& redis_options, archive_service& archive,
+         gateway_metrics& metrics)
+      : redis(io.get_executor(), redis_options, queue::engine::scripts()),
+        queue(redis, config),
+        accounts(redis, config),
+        part(io, config, redis_options, redis, queue, accounts, archive, metrics) {}
+
+  void start() {
+    redis.start();
+    part.start(io);
+    thread = std::thread([this] {
+      io.run();
+      finished = true;
+    });
+  }
+
+  asio::io_context io{1};
+  // Keeps run() going between connections; released at stop.
+  asio::executor_work_guard<asio::io_context::executor_type> busy = asio::make_work_guard(io);
+  core::redis_client redis;
+  queue::engine queue;
+  agents::accounts accounts;
+  shard part;
+  std::atomic<bool> finished = false;
+  std::thread thread;
+};
+
+}  // namespace
+
 struct server::impl {
   impl(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
        core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive)
       : io(io),
-        subscriber(
-            io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_hint(payload); },
-            [this](std::string_view) { context.connections.refresh_all(); }),
-        context{config, redis, subscriber, queue, accounts, archive, nullptr, {}, {}},
+        redis_options(redis_options),
+        main(io, config, redis_options, redis, queue, accounts, archive, metrics),
+        context(main.context),
         acceptor(io),
         sweep_timer(io),
-        phone(context, io.get_executor()),
-        positions(context, io.get_executor()) {
+        phone(context, io.get_executor()) {
     context.phone = &phone;
-  }
-
-  void on_hint(std::string_view payload) {
-    ++context.metrics.notifications_total;
-    if (auto hint = queue::engine::parse_notification(payload)) {
-      context.connections.dispatch(*hint);
-      phone.on_hint(*hint);
-      if (hint->what == queue::notification::kind::queue) positions.queue_changed(hint->id, hint->rank);
-      if (hint->what != queue::notification::kind::chat) positions.board_changed();
-    }
   }
 
   asio::awaitable<void> accept_loop() {
@@ -78,20 +146,20 @@ struct server::impl {
   }
 
   asio::io_context& io;
-  core::redis_subscriber subscriber;
-  gateway_context context;
+  const core::redis_options redis_options;
+  gateway_metrics metrics;  ///< every shard's
+  shard main;               ///< on the caller's io_context: also HTTP, wallboards, the phone, sweeper, archiver
+  gateway_context& context;
   tcp::acceptor acceptor;
   asio::steady_timer sweep_timer;
   phone_service phone;
-  position_ticker positions;
+  std::vector<std::unique_ptr<worker>> workers;
   bool stopped = false;
 };
 
 server::server(asio::io_context& io, const core::config& config, const core::redis_options& redis_options,
                core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive)
     : impl_(std::make_unique<impl>(io, config, redis_options, redis, queue, accounts, archive)) {}
-
-server::~server() = default;
 
 boost::system::result<std::uint16_t, std::string> server::start() {
   const auto& cfg = impl_->context.config.server;
@@ -106,29 +174,61 @@ boost::system::result<std::uint16_t, std::string> server::start() {
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return "cannot listen on " + cfg.listen + ":" + std::to_string(cfg.port) + ": " + ec.message();
 
-  impl_->subscriber.subscribe(impl_->context.queue.notify_channel());
-  impl_->subscriber.start();
-  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
-  asio::co_spawn(impl_->io, impl_->sweep_loop(), asio::detached);
-  asio::co_spawn(impl_->io, impl_->positions.run(), asio::detached);
+  auto& d = *impl_;
+  const auto& config = d.context.config;
+  const unsigned threads = config.server.threads > 0 ? static_cast<unsigned>(config.server.threads)
+                                                     : std::max(1u, std::thread::hardware_concurrency());
+  d.context.ws_shards.push_back(&d.context);
+  for (unsigned i = 1; i < threads; ++i) {
+    d.workers.push_back(std::make_unique<worker>(config, d.redis_options, d.context.archive, d.metrics));
+    d.context.ws_shards.push_back(&d.workers.back()->part.context);
+  }
+  for (auto& w : d.workers) w->start();
+  d.main.start(d.io);
+  asio::co_spawn(d.io, d.accept_loop(), asio::detached);
+  asio::co_spawn(d.io, d.sweep_loop(), asio::detached);
   // Every node runs the archiver; the lease in Redis lets one of them write at a time.
-  impl_->phone.start();
-  asio::co_spawn(impl_->io, impl_->context.archive.run(impl_->context.queue, core::random_hex(8)), asio::detached);
+  d.phone.start();
+  asio::co_spawn(d.io, d.context.archive.run(d.context.queue, core::random_hex(8)), asio::detached);
   return acceptor.local_endpoint().port();
 }
 
 void server::stop() {
-  impl_->stopped = true;
+  auto& d = *impl_;
+  d.stopped = true;
   boost::system::error_code ec;
-  impl_->acceptor.close(ec);
-  impl_->sweep_timer.cancel();
-  impl_->positions.stop();
-  impl_->context.archive.stop();
-  impl_->phone.stop();
-  impl_->context.connections.close_all();
-  impl_->subscriber.stop();
+  d.acceptor.close(ec);
+  d.sweep_timer.cancel();
+  d.context.archive.stop();
+  d.phone.stop();
+  d.main.stop();
+  // Each worker closes its own sockets on its own thread, says goodbye to Redis, and ends.
+  for (auto& w : d.workers)
+    asio::post(w->io, [&w = *w] {
+      w.part.stop();
+      w.redis.stop();
+      w.busy.reset();
+    });
 }
 
-core::redis_subscriber& server::subscriber() { return impl_->subscriber; }
+server::~server() {
+  for (auto& w : impl_->workers) {
+    if (!w->thread.joinable()) continue;
+    // After stop() a worker ends once its sockets and Redis connections are closed; one that is
+    // still busy after a second (or was never stopped) is stopped where it stands.
+    asio::post(w->io, [&w = *w] { w.busy.reset(); });
+    for (int i = 0; i < 100 && !w->finished; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    w->io.stop();
+    w->thread.join();
+  }
+}
+
+bool server::ready() const {
+  // Read from any thread: the connections' readiness flags are atomic.
+  const auto& shards = impl_->context.ws_shards;
+  return !shards.empty() && std::all_of(shards.begin(), shards.end(), [](auto* shard) {
+    return shard->redis.ready() && shard->subscriber.ready();
+  });
+}
 
 }  // namespace hotline::gateway

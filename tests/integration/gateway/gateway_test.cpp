@@ -136,7 +136,7 @@ class Gateway : public ::testing::Test {
         auto created = co_await accounts.create(a);
         EXPECT_TRUE(created) << created.error().message();
       }
-      for (int i = 0; i < 100 && !server.subscriber().ready(); ++i) co_await test::sleep_for(10ms);
+      for (int i = 0; i < 300 && !server.ready(); ++i) co_await test::sleep_for(10ms);
     }());
   }
   ~Gateway() override {
@@ -154,6 +154,9 @@ class Gateway : public ::testing::Test {
     c.routing.categories = {{"consult.marriage", "婚姻家庭"}, {"consult.labour", "劳动争议"}};
     c.routing.languages = {{"zh", "普通话"}};
     c.routing.position_tick_ms = 100;
+    // Caller and lawyer sockets spread over three io threads whatever the machine: every test
+    // crosses threads (and the TSan configuration checks them).
+    c.server.threads = 3;
     web_root = std::filesystem::temp_directory_path() / ("hotline-gw-web-" + c.centre.id);
     std::filesystem::create_directories(web_root);
     std::ofstream(web_root / "chat.html") << "<!doctype html><title>在线咨询</title>";
@@ -429,6 +432,82 @@ TEST_F(Gateway, ACallerReachesALawyerChatsAndRates) {
     EXPECT_EQ(report.total().abandoned(), 0);
     EXPECT_DOUBLE_EQ(report.total().answer_rate(), 1.0);
     EXPECT_DOUBLE_EQ(report.total().satisfaction(), 1.0);
+  }());
+}
+
+TEST_F(Gateway, ConsultationsRunSideBySideOnSeveralIoThreads) {
+  // Lawyers and callers land on different io threads; each consultation must still run start to
+  // rating, and routing's invariants hold after all of them.
+  run([this]() -> asio::awaitable<void> {
+    const int lawyers = 4, callers = 16, lines = 3;  // half of the callers wait (capacity 2)  // every caller answered at once (capacity 2)
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < lawyers; ++i) {
+      agents::new_account a;
+      a.profile.username = "team" + std::to_string(i);
+      a.profile.display_name = "律师" + std::to_string(i);
+      a.profile.role = v1::LAWYER_ROLE;
+      a.profile.categories = {"consult.marriage"};
+      a.profile.languages = {"zh"};
+      a.profile.chat_capacity = 2;
+      a.password = "password-" + a.profile.username;
+      EXPECT_TRUE(co_await accounts.create(a));
+    }
+    int rated = 0, filed = 0;
+    bool stopping = false;
+    // A lawyer takes every offer, answers each line, ends after the last and files the work order.
+    auto lawyer = [&](std::string name) -> asio::awaitable<void> {
+      ws_client ws(ex);
+      EXPECT_FALSE(co_await ws.connect(port, "/ws/agent?token=" + co_await login(name)));
+      co_await ws.send(R"({"setStatus":{"status":"AVAILABLE"}})");
+      std::map<std::string, int> heard;
+      while (!stopping) {
+        const auto payload = co_await ws.read();
+        if (payload.empty()) break;
+        v1::AgentServerFrame f;
+        std::string error;
+        EXPECT_TRUE(gateway::decode_frame(payload, gateway::frame_encoding::json, f, error)) << error;
+        if (f.has_offer()) co_await ws.send(R"({"accept":{"offerId":")" + f.offer().offer_id() + R"("}})");
+        if (f.has_chat() && f.chat().from() == v1::CALLER) {
+          const auto& sid = f.chat().session_id();
+          co_await ws.send(R"({"chat":{"sessionId":")" + sid + R"(","text":"答"}})");
+          if (++heard[sid] == lines) co_await ws.send(R"({"end":{"sessionId":")" + sid + R"("}})");
+        }
+        if (f.has_session_state() && f.session_state().state() == v1::WRAP_UP) {
+          // A request id of its own: the same id again would replay the first work order.
+          const auto& sid = f.session_state().session_id();
+          co_await ws.send(R"({"requestId":"w)" + sid + R"(","wrapUp":{"sessionId":")" + sid +
+                           R"(","type":"CONSULTATION","category":"consult.marriage","outcome":"RESOLVED"}})");
+        }
+        if (f.has_agent_state() && f.request_id().starts_with("w")) ++filed;
+      }
+    };
+    auto caller = [&]() -> asio::awaitable<void> {
+      ws_client ws(ex);
+      co_await start_session(ws, "consult.marriage");
+      co_await ws.read_until<v1::CallerServerFrame>(
+          [](auto& f) { return f.has_session() && f.session().state() == v1::CONNECTED; });
+      for (int i = 0; i < lines; ++i) {
+        co_await ws.send(R"({"chat":{"text":"问"}})");
+        co_await ws.read_until<v1::CallerServerFrame>([](auto& f) { return f.has_chat() && f.chat().from() == v1::LAWYER; });
+      }
+      co_await ws.read_until<v1::CallerServerFrame>(
+          [](auto& f) { return f.has_session() && f.session().state() == v1::WRAP_UP; });
+      co_await ws.send(R"({"requestId":"r","rate":{"rating":"SATISFIED"}})");
+      co_await ws.read_until<v1::CallerServerFrame>([](auto& f) { return f.request_id() == "r"; });
+      ++rated;
+    };
+    for (int i = 0; i < lawyers; ++i) asio::co_spawn(ex, lawyer("team" + std::to_string(i)), asio::detached);
+    for (int i = 0; i < callers; ++i) asio::co_spawn(ex, caller(), asio::detached);
+    for (int i = 0; i < 400 && (rated < callers || filed < callers); ++i) co_await test::sleep_for(50ms);
+    stopping = true;
+    EXPECT_EQ(rated, callers);
+    EXPECT_EQ(filed, callers);
+    auto problems = co_await engine.verify();
+    ASSERT_TRUE(problems);
+    EXPECT_TRUE(problems->empty()) << problems->front();
+    auto report = co_await summary(co_await login("boss"));
+    EXPECT_EQ(report.total().answered(), callers);
+    EXPECT_EQ(report.total().satisfied(), callers);
   }());
 }
 

@@ -24,6 +24,8 @@ struct server_config {
   int ws_idle_timeout_seconds = 120;
   /// Frames a WebSocket may have waiting to be written before the peer counts as too slow.
   std::size_t ws_outbound_queue_limit = 256;
+  /// io threads serving caller and lawyer WebSockets, each with its own Redis connections; 0: one per core.
+  int threads = 0;
 };
 
 struct redis_config {

@@ -16,6 +16,8 @@ class histogram {
                                                   0.25,   0.5,   1,      2.5,   10,    30,    120,  600};
 
   void observe(double seconds);
+  /// Adds another histogram's observations (several io threads' histograms rendered as one).
+  void add(const histogram& other);
   /// `# HELP`, `# TYPE` and the _bucket, _sum and _count series of `name` (without labels).
   void render(std::string& out, const std::string& name, const std::string& help) const;
 

@@ -1,7 +1,7 @@
 #pragma once
-// The gateway: the HTTP/WebSocket listener, the pub/sub hint dispatcher, the deadline sweeper and
-// the archiver,
-// over the module APIs it is given. Heavy Beast headers stay in src/.
+// The gateway: the HTTP/WebSocket listener, the pub/sub dispatcher, the deadline sweeper and the
+// archiver, over the module APIs it is given, with caller and lawyer WebSockets spread over
+// `server.threads` io threads. Heavy Beast headers stay in src/.
 
 #include <hotline/agents/accounts.hpp>
 #include <hotline/core/config.hpp>
@@ -27,8 +27,8 @@ class server {
   boost::system::result<std::uint16_t, std::string> start();
   /// Stops accepting, closes every WebSocket (clients reconnect elsewhere) and stops the sweeper.
   void stop();
-  /// The pub/sub side, for readiness checks.
-  core::redis_subscriber& subscriber();
+  /// Every io thread's Redis command and pub/sub connections are up.
+  bool ready() const;
 
  private:
   struct impl;
