@@ -34,6 +34,9 @@ struct opener_state {
   std::vector<std::shared_ptr<waiting_caller>> waiting;
 };
 
+// Redis commands per second of an idle gateway (sweeper, archiver and position ticker polling).
+constexpr double idle_commands_per_second = 100;
+
 // Opening stops at the first few failures: past a descriptor limit every further try fails too.
 constexpr int tolerated_failures = 16;
 
@@ -89,7 +92,8 @@ long open_file_limit() {
   return static_cast<long>(limit.rlim_cur);
 }
 
-// Waits until the refreshes an arrival set off among the waiting callers are over.
+// Waits until the work a burst set off is over: the refreshes an arrival caused among the waiting
+// callers, or the archiver catching up with the events of callers just added.
 asio::awaitable<void> settle(redis_instance& redis, double background_per_second, clock::duration cap) {
   const auto deadline = clock::now() + cap;
   const auto window = std::chrono::milliseconds(200);
@@ -146,6 +150,9 @@ asio::awaitable<std::vector<waiting_result>> run_waiting(load_context& ctx, redi
     s->deadline = clock::now() + o.phase_cap;
     co_await open_all(ctx, s, 64, false);
     r.reached = static_cast<int>(s->waiting.size());
+    // The archiver reads the events of every caller just added: that is their arrivals' cost, not
+    // the cost of waiting or of the arrivals measured next.
+    co_await settle(redis, idle_commands_per_second, std::chrono::seconds(60));
 
     // What the waiting callers cost while nothing happens (sweeper, archiver, whatever the gateway
     // does per waiting caller on a timer): also the level an arrival's aftermath must fall back to.
