@@ -29,6 +29,11 @@ class registry {
   /// ticket hints make lawyers read the open tickets (queue and wallboard changes go to the
   /// position ticker instead).
   void dispatch(const queue::notification& hint);
+  /// Whether a pushed state is for a connection here (a caller of the session, the lawyer).
+  bool wants(const queue::push_address& to) const {
+    if (to.what == queue::notification::kind::agent) return has(agents_, to.id);
+    return has(callers_, to.id) || (!to.lawyer.empty() && has(agents_, to.lawyer));
+  }
   /// Whether a caller on this gateway follows a session waiting in `skill`.
   bool has_callers_in(const std::string& skill) const { return waiting_.find(skill) != waiting_.end(); }
   /// The caller connections following one session.
@@ -54,6 +59,7 @@ class registry {
   using index = std::unordered_multimap<std::string, const ws_session*>;
   index& index_of(role who) { return who == role::caller ? callers_ : who == role::agent ? agents_ : wallboards_; }
   static void unlink(index& from, const std::string& key, const ws_session* session);
+  static bool has(const index& in, std::string_view key) { return in.find(std::string(key)) != in.end(); }
   /// Live sessions of the entries an index holds under `key`.
   std::vector<std::shared_ptr<ws_session>> find(const index& in, const std::string& key) const;
   std::vector<std::shared_ptr<ws_session>> everyone() const;

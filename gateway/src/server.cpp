@@ -44,6 +44,13 @@ struct shard {
 
   void on_push(std::string_view payload) {
     ++context.metrics.notifications_total;
+    // Every thread hears every push: one that is for nobody here is not decoded. (The phone
+    // channel follows its own calls' sessions.)
+    if (auto to = queue::engine::address_of(payload);
+        to && !context.connections.wants(*to) && !(context.phone && to->id.starts_with('p'))) {
+      positions.board_changed();
+      return;
+    }
     if (auto pushed = queue::engine::parse_notification(payload)) {
       context.connections.dispatch(*pushed);
       if (context.phone) context.phone->on_hint(*pushed);

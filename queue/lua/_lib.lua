@@ -163,22 +163,10 @@ local function ticket_changed(tid)
   redis.call('PUBLISH', P .. 'notify', 't:' .. tid)
 end
 
--- Length-prefixed and nesting, so any byte survives: a string is '<length>:<bytes>', an array
--- '*<count>:' followed by its items (queue/src/push_codec.cpp reads it back).
-local function encode(value, out)
-  out = out or {}
-  if type(value) == 'table' then
-    out[#out + 1] = '*' .. #value .. ':'
-    for _, item in ipairs(value) do encode(item, out) end
-  else
-    local text = tostring(value)
-    out[#out + 1] = #text .. ':' .. text
-  end
-  return out
-end
-
+-- MessagePack (Redis's own cmsgpack, in C): any byte survives, and no Lua builds the payload
+-- (queue/src/push_codec.cpp reads it back).
 local function publish(prefix, value)
-  redis.call('PUBLISH', P .. 'notify', prefix .. table.concat(encode(value)))
+  redis.call('PUBLISH', P .. 'notify', prefix .. cmsgpack.pack(value))
 end
 
 -- A session's 0-based place in its skill's queue, or nil when it is not there.
@@ -614,13 +602,20 @@ local function agent_reply(aid, bump)
 end
 
 -- Publishes the new state of every session and lawyer the call changed, sessions first (a lawyer's
--- list may drop a session whose last state the lawyer must see first): 'S:' {request id, session
--- as session_reply} and 'A:' {lawyer id, request id, lawyer as agent_reply}. The request id is
--- set only on the push that answers it (see once).
+-- list may drop a session whose last state the lawyer must see first): 'S:' {session id, its
+-- lawyer, request id, session as session_reply} and 'A:' {lawyer id, request id, lawyer as
+-- agent_reply}. Who it is for comes first, so a gateway with no such connection skips the rest.
+-- The request id is set only on the push that answers it (see once).
 local function publish_changes()
   for _, sid in ipairs(CHANGED_SESSIONS) do
     local session = session_reply(session_key(sid), true)
-    if #session > 0 then publish('S:', {sid == ACK_SESSION and REQUEST_ID or '', session}) end
+    if #session > 0 then
+      local lawyer = ''
+      for i = 1, #session, 2 do
+        if session[i] == 'lawyer' then lawyer = session[i + 1] end
+      end
+      publish('S:', {sid, lawyer, sid == ACK_SESSION and REQUEST_ID or '', session})
+    end
   end
   for _, aid in ipairs(CHANGED_AGENTS) do
     publish('A:', {aid, aid == ACK_AGENT and REQUEST_ID or '', agent_reply(aid, true)})

@@ -1,8 +1,8 @@
 -- One chat line into the session's transcript stream; the stream id is the message id.
 -- KEYS[1] {c}:session:<sid>
 -- A[1] from: 'caller' or 'lawyer'  A[2] aid (lawyer)  A[3] sender name  A[4] text
--- Returns {message_id, sent_ms}. Publishes the line itself ('c:' and the array {sid, lawyer,
--- request id, message id, from, sent ms, name, text}), so both sides show it without reading the
+-- Returns {message_id, sent_ms}. Publishes the line itself ('c:' and the MessagePack array {sid,
+-- lawyer, request id, message id, from, sent ms, name, text}), so both sides show it without reading the
 -- transcript back; the pushed line, not a state, answers the request.
 return once(function()
   local from, aid, name, text = A[1], A[2], A[3], A[4]

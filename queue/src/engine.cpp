@@ -522,12 +522,12 @@ std::optional<notification> engine::parse_notification(std::string_view payload)
       std::string id = line->session_id;
       return notification{notification::kind::chat, std::move(id), std::move(line)};
     }
-    if (what == 'S') {  // {request id, session}
-      auto session = detail::decode_session(value->at(1));
+    if (what == 'S') {  // {session id, lawyer, request id, session}
+      auto session = detail::decode_session(value->at(3));
       if (!session) return std::nullopt;
       notification pushed{notification::kind::session, session->id};
       pushed.session = std::move(session);
-      pushed.request_id = value->at(0).text;
+      pushed.request_id = value->at(2).text;
       return pushed;
     }
     // {lawyer id, request id, lawyer}
@@ -556,6 +556,21 @@ std::optional<notification> engine::parse_notification(std::string_view payload)
     default:
       return std::nullopt;
   }
+}
+
+std::optional<push_address> engine::address_of(std::string_view payload) {
+  if (payload.size() < 3 || payload[1] != ':') return std::nullopt;
+  if (payload[0] == 'S') {
+    auto ids = detail::peek_strings(payload.substr(2), 2);
+    if (!ids) return std::nullopt;
+    return push_address{notification::kind::session, (*ids)[0], (*ids)[1]};
+  }
+  if (payload[0] == 'A') {
+    auto ids = detail::peek_strings(payload.substr(2), 1);
+    if (!ids) return std::nullopt;
+    return push_address{notification::kind::agent, (*ids)[0], {}};
+  }
+  return std::nullopt;
 }
 
 }  // namespace hotline::queue

@@ -9,17 +9,33 @@ using queue::notification;
 
 namespace {
 
-// What queue/lua/_lib.lua encode writes: "<length>:<bytes>" strings, "*<count>:" arrays.
+// MessagePack as Redis's cmsgpack writes it (queue/lua/_lib.lua publish): strings and arrays.
 struct encoded {
-  std::string text;
+  std::string bytes;
   encoded(const char* s) : encoded(std::string(s)) {}
-  encoded(const std::string& s) : text(std::to_string(s.size()) + ":" + s) {}
-  encoded(std::initializer_list<encoded> items) : text("*" + std::to_string(items.size()) + ":") {
-    for (const auto& item : items) text += item.text;
+  encoded(const std::string& s) {
+    if (s.size() < 32) {
+      bytes += static_cast<char>(0xa0 | s.size());
+    } else {
+      bytes += static_cast<char>(0xda);
+      bytes += static_cast<char>(s.size() >> 8);
+      bytes += static_cast<char>(s.size() & 0xff);
+    }
+    bytes += s;
+  }
+  encoded(std::initializer_list<encoded> items) {
+    if (items.size() < 16) {
+      bytes += static_cast<char>(0x90 | items.size());
+    } else {
+      bytes += static_cast<char>(0xdc);
+      bytes += static_cast<char>(items.size() >> 8);
+      bytes += static_cast<char>(items.size() & 0xff);
+    }
+    for (const auto& item : items) bytes += item.bytes;
   }
 };
 
-std::string chat_payload(std::initializer_list<encoded> fields) { return "c:" + encoded(fields).text; }
+std::string chat_payload(std::initializer_list<encoded> fields) { return "c:" + encoded(fields).bytes; }
 
 }  // namespace
 
@@ -40,9 +56,10 @@ TEST(Notification, QueueAndTicketHintsNameWhatChanged) {
 
 TEST(Notification, ASessionComesWithItsStateAndTheRequestItAnswers) {
   auto pushed = engine::parse_notification(
-      "S:" + encoded({"c:s42:r3", {"id", "s42", "state", "CONNECTED", "lawyer", "lawyer1", "v", "7", "position", "0",
-                                   "wo_note", "冒号:和\n换行"}})
-                 .text);
+      "S:" + encoded({"s42", "lawyer1", "c:s42:r3",
+                      {"id", "s42", "state", "CONNECTED", "lawyer", "lawyer1", "v", "7", "position", "0", "wo_note",
+                       "一段超过三十二个字节的备注，冒号:和\n换行都在里面"}})
+                 .bytes);
   ASSERT_TRUE(pushed);
   EXPECT_EQ(pushed->what, notification::kind::session);
   EXPECT_EQ(pushed->id, "s42");
@@ -51,7 +68,13 @@ TEST(Notification, ASessionComesWithItsStateAndTheRequestItAnswers) {
   EXPECT_EQ(pushed->session->state, v1::CONNECTED);
   EXPECT_EQ(pushed->session->lawyer_id, "lawyer1");
   EXPECT_EQ(pushed->session->version, 7);
-  EXPECT_FALSE(engine::parse_notification("S:" + encoded({"", {}}).text)) << "no such session";
+  EXPECT_FALSE(engine::parse_notification("S:" + encoded({"s42", "", "", {}}).bytes)) << "no such session";
+  const auto payload = "S:" + encoded({"s42", "lawyer1", "", {"id", "s42"}}).bytes;
+  auto to = engine::address_of(payload);  // views of the payload
+  ASSERT_TRUE(to);
+  EXPECT_EQ(to->what, notification::kind::session);
+  EXPECT_EQ(to->id, "s42");
+  EXPECT_EQ(to->lawyer, "lawyer1");
 }
 
 TEST(Notification, ALawyerComesWithTheirOfferAndSessions) {
@@ -59,7 +82,7 @@ TEST(Notification, ALawyerComesWithTheirOfferAndSessions) {
   encoded open{"id", "s2", "state", "WRAP_UP", "lawyer", "lawyer1"};
   auto pushed = engine::parse_notification(
       "A:" + encoded({"lawyer1", "", {{"id", "lawyer1", "status", "AVAILABLE", "load", "1", "v", "12"}, offer, {open}}})
-                 .text);
+                 .bytes);
   ASSERT_TRUE(pushed);
   EXPECT_EQ(pushed->what, notification::kind::agent);
   EXPECT_EQ(pushed->id, "lawyer1");
@@ -71,7 +94,11 @@ TEST(Notification, ALawyerComesWithTheirOfferAndSessions) {
   ASSERT_EQ(pushed->agent->sessions.size(), 1u);
   EXPECT_EQ(pushed->agent->sessions[0].state, v1::WRAP_UP);
   // Never on duty: no hash, yet the id still says whose state it is.
-  auto fresh = engine::parse_notification("A:" + encoded({"lawyer2", "a:lawyer2:r1", {{"phone_registered", "1"}, {}, {}}}).text);
+  auto fresh =
+      engine::parse_notification("A:" + encoded({"lawyer2", "a:lawyer2:r1", {{"phone_registered", "1"}, {}, {}}}).bytes);
+  const auto lawyer_payload = "A:" + encoded({"lawyer2", "", {}}).bytes;
+  EXPECT_EQ(engine::address_of(lawyer_payload)->id, "lawyer2");
+  EXPECT_FALSE(engine::address_of("q:0:consult.marriage:zh")) << "only states have addressees";
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->agent->id, "lawyer2");
   EXPECT_TRUE(fresh->agent->phone_registered);
@@ -101,10 +128,10 @@ TEST(Notification, ABrokenChatLineIsIgnored) {
   ASSERT_TRUE(engine::parse_notification(whole));
   EXPECT_FALSE(engine::parse_notification(whole.substr(0, whole.size() - 1))) << "truncated";
   EXPECT_FALSE(engine::parse_notification(whole + "x")) << "trailing bytes";
-  EXPECT_FALSE(engine::parse_notification("c:*8:99999999999999999999:x")) << "absurd length";
-  EXPECT_FALSE(engine::parse_notification("c:*99999:1:a")) << "absurd count";
-  EXPECT_FALSE(engine::parse_notification("c:*1:3x:abc"));
-  std::string deep = "1:x";
-  for (int i = 0; i < 100; ++i) deep = "*1:" + deep;
+  EXPECT_FALSE(engine::parse_notification(std::string("c:\xdb\xff\xff\xff\xff", 7))) << "absurd length";
+  EXPECT_FALSE(engine::parse_notification(std::string("c:\xdd\x00\x0f\xff\xff\xa1x", 9))) << "absurd count";
+  EXPECT_FALSE(engine::parse_notification("c:\xc1")) << "a tag MessagePack never uses";
+  std::string deep = "\xa1x";
+  for (int i = 0; i < 100; ++i) deep = "\x91" + deep;
   EXPECT_FALSE(engine::parse_notification("S:" + deep)) << "nesting past any state we publish";
 }

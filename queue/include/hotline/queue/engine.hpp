@@ -150,6 +150,9 @@ class engine {
 
   const std::string& notify_channel() const { return notify_channel_; }
   static std::optional<notification> parse_notification(std::string_view payload);
+  /// Who a pushed session or lawyer state is for, read without decoding the state; nothing for
+  /// other messages.
+  static std::optional<push_address> address_of(std::string_view payload);
 
   bool known_category(const std::string& code) const;
   bool known_language(const std::string& code) const;

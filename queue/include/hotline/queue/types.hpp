@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hotline::queue {
@@ -182,6 +183,14 @@ struct notification {
   std::optional<agent_view> agent = std::nullopt;      ///< for kind::agent
   /// For a session or lawyer: the (scoped) request this state answers; "" when it answers none.
   std::string request_id = {};
+};
+
+/// The addressees of a pushed state (views of the payload): a session and its lawyer ("" when
+/// none), or a lawyer.
+struct push_address {
+  notification::kind what;
+  std::string_view id;
+  std::string_view lawyer;
 };
 
 }  // namespace hotline::queue
