@@ -10,17 +10,16 @@ void registry::add(role r, const std::string& id, const std::string& skill,
   remove(session.get());
   const auto* key = session.get();
   entries_.emplace(key, entry{r, r == role::wallboard ? "" : id, skill, session});
-  index_of(r).emplace(r == role::wallboard ? "" : id, key);
-  if (r == role::caller) waiting_.emplace(skill, key);
+  index_of(r)[r == role::wallboard ? "" : id].insert(key);
+  if (r == role::caller) waiting_[skill].insert(key);
+  ++counts_[static_cast<std::size_t>(r)];
 }
 
 void registry::unlink(index& from, const std::string& key, const ws_session* session) {
-  auto [first, last] = from.equal_range(key);
-  for (auto it = first; it != last; ++it)
-    if (it->second == session) {
-      from.erase(it);
-      return;
-    }
+  auto found = from.find(key);
+  if (found == from.end()) return;
+  found->second.erase(session);
+  if (found->second.empty()) from.erase(found);
 }
 
 void registry::remove(const ws_session* session) {
@@ -29,6 +28,7 @@ void registry::remove(const ws_session* session) {
   const auto& e = found->second;
   unlink(index_of(e.who), e.id, session);
   if (e.who == role::caller) unlink(waiting_, e.skill, session);
+  --counts_[static_cast<std::size_t>(e.who)];
   entries_.erase(found);
 }
 
@@ -37,14 +37,15 @@ void registry::move_to_skill(const ws_session* session, const std::string& skill
   if (found == entries_.end() || found->second.who != role::caller) return;
   unlink(waiting_, found->second.skill, session);
   found->second.skill = skill;
-  waiting_.emplace(skill, session);
+  waiting_[skill].insert(session);
 }
 
 std::vector<std::shared_ptr<ws_session>> registry::find(const index& in, const std::string& key) const {
   std::vector<std::shared_ptr<ws_session>> out;
-  auto [first, last] = in.equal_range(key);
-  for (auto it = first; it != last; ++it)
-    if (auto s = entries_.at(it->second).session.lock()) out.push_back(std::move(s));
+  auto found = in.find(key);
+  if (found == in.end()) return out;
+  for (const auto* connection : found->second)
+    if (auto s = entries_.at(connection).session.lock()) out.push_back(std::move(s));
   return out;
 }
 
@@ -73,8 +74,9 @@ void registry::dispatch(const queue::notification& hint) {
       for (auto& s : find(agents_, hint.id)) s->push_agent(*hint.agent, hint.request_id);
       return;
     case kind::ticket:
-      for (const auto& [id, key] : agents_)
-        if (auto s = entries_.at(key).session.lock()) s->tickets_changed();
+      for (const auto& [id, connections] : agents_)
+        for (const auto* connection : connections)
+          if (auto s = entries_.at(connection).session.lock()) s->tickets_changed();
       return;
     case kind::queue:
       return;  // the position ticker reads the line once per tick

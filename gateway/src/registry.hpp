@@ -4,10 +4,12 @@
 
 #include <hotline/queue/types.hpp>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -45,9 +47,7 @@ class registry {
   void refresh_all();
   void close_all();
   std::size_t size() const { return entries_.size(); }
-  std::size_t count(role who) const {
-    return who == role::caller ? callers_.size() : who == role::agent ? agents_.size() : wallboards_.size();
-  }
+  std::size_t count(role who) const { return counts_[static_cast<std::size_t>(who)]; }
 
  private:
   struct entry {
@@ -56,7 +56,9 @@ class registry {
     std::string skill;
     std::weak_ptr<ws_session> session;
   };
-  using index = std::unordered_multimap<std::string, const ws_session*>;
+  /// Key → its connections. A set per key: thousands of callers wait in one queue, and one leaving
+  /// must not cost a walk past all the others.
+  using index = std::unordered_map<std::string, std::unordered_set<const ws_session*>>;
   index& index_of(role who) { return who == role::caller ? callers_ : who == role::agent ? agents_ : wallboards_; }
   static void unlink(index& from, const std::string& key, const ws_session* session);
   static bool has(const index& in, std::string_view key) { return in.find(std::string(key)) != in.end(); }
@@ -69,6 +71,7 @@ class registry {
   index agents_;     ///< by lawyer id
   index wallboards_; ///< all under ""
   index waiting_;    ///< callers by the skill they wait in
+  std::array<std::size_t, 3> counts_{};  ///< connections by role
 };
 
 }  // namespace hotline::gateway
