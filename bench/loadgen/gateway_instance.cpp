@@ -18,11 +18,12 @@ namespace {
 // the benchmark, with the benchmark's overrides: no phone, no demo accounts, a queue long enough for
 // every waiting caller, no overflow timer, a short caller grace (closing thousands of waiting sockets
 // must not keep them queued for a minute), warn-level logs, and only the catalog entries it uses.
-std::string config_text(const std::filesystem::path& dir, int max_queue_length) {
+std::string config_text(const std::filesystem::path& dir, int max_queue_length, int threads) {
   std::ostringstream t;
   t << "[server]\nlisten = \"127.0.0.1\"\nport = 0\nweb_root = \"" << (dir / "web").string() << "\"\n"
     << "max_body_bytes = 65536\nmax_header_bytes = 8192\nmax_ws_message_bytes = 65536\n"
     << "http_idle_timeout_seconds = 30\nws_idle_timeout_seconds = 120\nws_outbound_queue_limit = 256\n"
+    << "threads = " << threads << "\n"
     << "[redis]\nrequest_timeout_ms = 2000\nconnect_timeout_ms = 2000\n"
     << "[data]\ndir = \"" << (dir / "data").string() << "\"\n"
     << "[centre]\nid = \"bench\"\nname = \"12348 公共法律服务热线\"\nutc_offset_minutes = 480\n"
@@ -79,7 +80,7 @@ asio::awaitable<bool> gateway_instance::create_lawyers(std::string& error) {
 asio::awaitable<bool> gateway_instance::start(std::string& error) {
   std::filesystem::create_directories(dir_ / "web");
   std::filesystem::create_directories(dir_ / "data");
-  std::ofstream(dir_ / "hotline.toml") << config_text(dir_, settings_.max_queue_length);
+  std::ofstream(dir_ / "hotline.toml") << config_text(dir_, settings_.max_queue_length, settings_.threads);
   const bool created = co_await create_lawyers(error);
   if (!created) co_return false;
   const std::vector<std::string> argv{settings_.binary,      "serve",  "--config", (dir_ / "hotline.toml").string(),

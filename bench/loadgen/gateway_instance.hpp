@@ -15,6 +15,7 @@ struct gateway_settings {
   int max_queue_length = 100;
   int lawyers = 0;            ///< accounts lawyer1..N with consult.marriage:zh
   int capacity = 3;
+  int threads = 0;  ///< [server] threads: 0 one per core
 };
 
 class gateway_instance {

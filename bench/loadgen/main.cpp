@@ -70,6 +70,7 @@ asio::awaitable<bool> run_pair(const options& o, const std::filesystem::path& di
   settings.max_queue_length = o.waiting.back() + 100;
   settings.lawyers = o.lawyers;
   settings.capacity = o.capacity;
+  settings.threads = o.threads;
   gateway_instance gateway(settings, dir / (durable ? "aof" : "memory") / "gateway");
   std::fprintf(stderr, "[loadgen] %s: creating %d lawyers, starting the gateway\n", name, o.lawyers);
   bool ok = co_await gateway.start(run.setup_error);
@@ -164,8 +165,9 @@ int main(int argc, char** argv) {
   const auto& f = run.figures;
   std::printf("\nmachine: %s\n", machine_description().c_str());
   std::printf("hotline_loadgen%s: one consultation = start, offer, accept, %d caller lines each answered by the "
-              "lawyer, lawyer's end + work order, caller's rating; Redis on 127.0.0.1 TCP\n\n",
-              o.smoke ? " --smoke" : "", chat_lines);
+              "lawyer, lawyer's end + work order, caller's rating; Redis on 127.0.0.1 TCP; gateway io threads: %s\n\n",
+              o.smoke ? " --smoke" : "", chat_lines,
+              o.threads > 0 ? std::to_string(o.threads).c_str() : "one per core");
   print_table(stdout, f, peer, o);
   for (const auto& [what, times] : f.failure_kinds) std::printf("failure ×%d: %s\n", times, what.c_str());
   if (!o.json_file.empty() && !write_json(o.json_file, f, peer))

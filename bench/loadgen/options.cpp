@@ -50,7 +50,7 @@ void smoke_sizes(options& o) {
 
 const char* usage() {
   return "usage: hotline_loadgen --hotline PATH [--redis-server PATH] [--smoke] [--json FILE] [--peer-json FILE]\n"
-         "       [--lawyers 60] [--capacity 3] [--callers 50] [--seconds 10] [--paced-rates 100,1000]\n"
+         "       [--lawyers 60] [--capacity 3] [--threads 0] [--callers 50] [--seconds 10] [--paced-rates 100,1000]\n"
          "       [--paced-seconds 3] [--idle 20000] [--waiting 10,1000,10000] [--arrivals 50]\n";
 }
 
@@ -77,6 +77,7 @@ std::string parse_options(int argc, char** argv, options& out) {
     else if (name == "peer-json") out.peer_json = value;
     else if (name == "lawyers") ok = to_int(value, out.lawyers) && out.lawyers > 0;
     else if (name == "capacity") ok = to_int(value, out.capacity) && out.capacity > 0;
+    else if (name == "threads") ok = to_int(value, out.threads);
     else if (name == "callers") ok = to_int(value, out.callers) && out.callers > 0;
     else if (name == "seconds") ok = to_seconds(value, out.seconds);
     else if (name == "paced-rates") ok = to_ints(value, out.paced_rates);

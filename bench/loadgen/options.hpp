@@ -16,6 +16,7 @@ struct options {
 
   int lawyers = 60;
   int capacity = 3;                         ///< chats each lawyer takes at once
+  int threads = 0;                          ///< the gateway's [server] threads (0: one per core)
   int callers = 50;                         ///< concurrent callers of the closed loop
   double seconds = 10;                      ///< measured part of each closed loop
   double warmup_seconds = 1;
