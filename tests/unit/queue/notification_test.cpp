@@ -14,24 +14,22 @@ struct encoded {
   std::string bytes;
   encoded(const char* s) : encoded(std::string(s)) {}
   encoded(const std::string& s) {
-    if (s.size() < 32) {
-      bytes += static_cast<char>(0xa0 | s.size());
-    } else {
-      bytes += static_cast<char>(0xda);
-      bytes += static_cast<char>(s.size() >> 8);
-      bytes += static_cast<char>(s.size() & 0xff);
-    }
+    header(0xa0, 32, 0xda, s.size());
     bytes += s;
   }
   encoded(std::initializer_list<encoded> items) {
-    if (items.size() < 16) {
-      bytes += static_cast<char>(0x90 | items.size());
-    } else {
-      bytes += static_cast<char>(0xdc);
-      bytes += static_cast<char>(items.size() >> 8);
-      bytes += static_cast<char>(items.size() & 0xff);
-    }
+    header(0x90, 16, 0xdc, items.size());
     for (const auto& item : items) bytes += item.bytes;
+  }
+  // A fix-size tag below `fix_limit`, else the 16-bit form.
+  void header(unsigned fix_tag, std::size_t fix_limit, unsigned tag16, std::size_t size) {
+    if (size < fix_limit) {
+      bytes += static_cast<char>(fix_tag | size);
+      return;
+    }
+    bytes += static_cast<char>(tag16);
+    bytes += static_cast<char>(size >> 8);
+    bytes += static_cast<char>(size & 0xff);
   }
 };
 
