@@ -93,6 +93,14 @@ double number_in(const json::object& o, std::string_view key) {
   return nan;
 }
 
+// One JSON object per row of a phase (paced rates, waiting counts).
+template <class Rows, class Row>
+json::array json_rows(const Rows& rows, Row row) {
+  json::array out;
+  for (const auto& r : rows) out.push_back(row(r));
+  return out;
+}
+
 }  // namespace
 
 std::optional<peer_figures> read_peer(const std::string& file, std::string& error) {
@@ -233,15 +241,13 @@ bool write_json(const std::string& file, const run_figures& f, const std::option
   o["consultations_per_s_aof_always"] = json_number(f.aof_always.per_second);
   o["aof_always_over_no_persistence"] = json_number(aof_ratio(f));
   o["start_to_offer_ms_closed_loop"] = json_percentiles(f.no_persistence.offer_ms);
-  json::array paced;
-  for (const auto& p : f.paced) {
+  o["start_to_offer_ms_paced"] = json_rows(f.paced, [](const auto& p) {
     json::object entry = json_percentiles(p.offer_ms);
     entry["rate"] = p.rate;
     entry["arrivals"] = p.arrivals;
     entry["completed"] = p.completed;
-    paced.push_back(std::move(entry));
-  }
-  o["start_to_offer_ms_paced"] = std::move(paced);
+    return entry;
+  });
   o["no_load_consultation_ms"] = json_number(quantile(f.no_load.consultation_ms, 0.5));
   o["no_load_chat_round_trip_ms"] = json_number(quantile(f.no_load.chat_round_trip_ms, 0.5));
   o["per_consultation"] = json_cost(f.no_persistence.cost);
@@ -251,17 +257,15 @@ bool write_json(const std::string& file, const run_figures& f, const std::option
   idle["opened"] = f.idle.opened;
   idle["kb_per_socket"] = json_number(f.idle.kb_per_socket);
   o["idle"] = std::move(idle);
-  json::array waiting;
-  for (const auto& w : f.waiting) {
+  o["waiting"] = json_rows(f.waiting, [](const auto& w) {
     json::object entry = json_cost(w.cost);
     entry["wanted"] = w.wanted;
     entry["reached"] = w.reached;
     entry["arrivals"] = w.arrivals;
     entry["ms_per_arrival"] = json_number(w.ms_per_arrival);
     entry["idle_cpu_percent"] = json_number(w.idle_cpu_percent);
-    waiting.push_back(std::move(entry));
-  }
-  o["waiting"] = std::move(waiting);
+    return entry;
+  });
   o["arrival_cost_growth"] = json_number(waiting_growth(f));
   o["failures"] = f.failures;
   if (peer) {

@@ -47,6 +47,14 @@ void write_number(Number value, std::string& out) {
   out.append(buffer, ec == std::errc{} ? end : buffer);
 }
 
+// 64-bit integers are strings in proto3 JSON: JavaScript's numbers cannot hold them exactly.
+template <class Number>
+void write_quoted_number(Number value, std::string& out) {
+  out += '"';
+  write_number(value, out);
+  out += '"';
+}
+
 void write_double(double value, std::string& out) {
   if (std::isnan(value)) {
     out += "\"NaN\"";
@@ -95,15 +103,11 @@ void write_value(const Message& message, const Reflection& r, const FieldDescrip
     case FieldDescriptor::CPPTYPE_UINT32:
       write_number(get(&Reflection::GetUInt32, &Reflection::GetRepeatedUInt32), out);
       break;
-    case FieldDescriptor::CPPTYPE_INT64:  // 64-bit integers are strings in proto3 JSON
-      out += '"';
-      write_number(get(&Reflection::GetInt64, &Reflection::GetRepeatedInt64), out);
-      out += '"';
+    case FieldDescriptor::CPPTYPE_INT64:
+      write_quoted_number(get(&Reflection::GetInt64, &Reflection::GetRepeatedInt64), out);
       break;
     case FieldDescriptor::CPPTYPE_UINT64:
-      out += '"';
-      write_number(get(&Reflection::GetUInt64, &Reflection::GetRepeatedUInt64), out);
-      out += '"';
+      write_quoted_number(get(&Reflection::GetUInt64, &Reflection::GetRepeatedUInt64), out);
       break;
     case FieldDescriptor::CPPTYPE_DOUBLE:
       write_double(get(&Reflection::GetDouble, &Reflection::GetRepeatedDouble), out);
