@@ -140,8 +140,8 @@ std::string floor_status(const queue::agent_view& agent) {
 
 boost::asio::awaitable<boost::system::result<v1::Wallboard>> wallboard(queue::engine& queue,
                                                                        const core::config& config) {
-  auto snapshot = co_await queue.snapshot();
-  if (!snapshot) co_return snapshot.error();
+  auto floor = co_await queue.floor_view();
+  if (!floor) co_return floor.error();
   const auto day = today(config);
   auto counters = co_await queue.day_counters(day);
   if (!counters) co_return counters.error();
@@ -150,14 +150,13 @@ boost::asio::awaitable<boost::system::result<v1::Wallboard>> wallboard(queue::en
   board.set_at_ms(now);
   std::int64_t longest = 0;
   int waiting = 0;
-  for (const auto& s : snapshot->sessions) {
-    if (s.state != v1::QUEUED && s.state != v1::OFFERED) continue;
-    ++waiting;
-    longest = std::max(longest, now - s.enqueued_ms);
+  for (const auto& skill : floor->skills) {
+    waiting += skill.waiting;
+    if (skill.oldest_enqueued_ms) longest = std::max(longest, now - *skill.oldest_enqueued_ms);
   }
   board.set_waiting(waiting);
   board.set_longest_wait_seconds(static_cast<double>(longest) / 1000.0);
-  for (const auto& a : snapshot->agents) (*board.mutable_lawyers_by_status())[floor_status(a)] += 1;
+  for (const auto& a : floor->agents) (*board.mutable_lawyers_by_status())[floor_status(a)] += 1;
   stats::report_request request{config.centre.id,
                                 day,
                                 day,

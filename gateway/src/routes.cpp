@@ -54,18 +54,16 @@ asio::awaitable<std::string> metrics_text(gateway_context& context) {
   }
   live.connections_by_kind = {{"caller", connections[0]}, {"agent", connections[1]}, {"wallboard", connections[2]}};
   if (live.redis_ready) {
-    if (auto snapshot = co_await context.queue.snapshot()) {
+    if (auto floor = co_await context.queue.floor_view()) {
       const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-      for (const auto& s : snapshot->sessions) {
-        if (!queue::is_waiting(s.state)) continue;
-        const auto skill = s.category + ":" + s.language;
-        ++live.waiting_by_skill[skill];
-        auto& longest = live.longest_wait_by_skill[skill];
-        longest = std::max(longest, static_cast<double>(now - s.enqueued_ms) / 1000);
+      for (const auto& skill : floor->skills) {
+        live.waiting_by_skill[skill.skill] = skill.waiting;
+        live.longest_wait_by_skill[skill.skill] =
+            skill.oldest_enqueued_ms ? static_cast<double>(now - *skill.oldest_enqueued_ms) / 1000 : 0.0;
       }
-      for (const auto& a : snapshot->agents) ++live.lawyers_by_status[floor_status(a)];
+      for (const auto& a : floor->agents) ++live.lawyers_by_status[floor_status(a)];
     }
     if (auto backlog = co_await context.queue.archive_backlog()) live.archive_backlog = *backlog;
   }

@@ -309,14 +309,17 @@ local function schedule_overflow(sid, s, now)
 end
 
 -- Into the skill's queue at the session's score; past the general threshold also into the
--- general pool's index of its language.
+-- general pool's index of its language. {c}:queued_since:<skill> holds the same sessions by arrival
+-- time, so the longest wait is its head (the queue's own order puts boosted callers first).
 local function enter_queue(sid, s, now)
   redis.call('ZADD', P .. 'queue:' .. s.skill, s.score, sid)
+  redis.call('ZADD', P .. 'queued_since:' .. s.skill, s.enqueued_ms, sid)
   if stage_of(s, now) >= 2 then redis.call('ZADD', P .. 'overflow:' .. s.language, s.score, sid) end
 end
 
 local function leave_queue(sid, s)
   redis.call('ZREM', P .. 'queue:' .. s.skill, sid)
+  redis.call('ZREM', P .. 'queued_since:' .. s.skill, sid)
   redis.call('ZREM', P .. 'overflow:' .. s.language, sid)
 end
 

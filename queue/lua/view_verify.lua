@@ -13,7 +13,14 @@ for _, key in ipairs(redis.call('KEYS', P .. 'queue:*')) do
     local s = hash(session_key(sid))
     if not s or s.state ~= 'QUEUED' then problem(sid .. ' is in queue ' .. skill .. ' but not QUEUED') end
     if s and s.skill ~= skill then problem(sid .. ' waits for ' .. s.skill .. ' but is in queue ' .. skill) end
+    if s and tonumber(redis.call('ZSCORE', P .. 'queued_since:' .. skill, sid) or '') ~= tonumber(s.enqueued_ms) then
+      problem(sid .. ' is in queue ' .. skill .. ' but not at its arrival in queued_since')
+    end
   end
+end
+for _, key in ipairs(redis.call('KEYS', P .. 'queued_since:*')) do
+  local queue = P .. 'queue:' .. string.sub(key, #P + #'queued_since:' + 1)
+  if redis.call('ZCARD', key) ~= redis.call('ZCARD', queue) then problem(key .. ' and ' .. queue .. ' differ') end
 end
 for _, key in ipairs(redis.call('KEYS', P .. 'overflow:*')) do
   for _, sid in ipairs(redis.call('ZRANGE', key, 0, -1)) do

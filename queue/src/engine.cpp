@@ -451,6 +451,24 @@ asio::awaitable<result<queue_snapshot>> engine::snapshot() {
   co_return out;
 }
 
+asio::awaitable<result<queue_floor>> engine::floor_view() {
+  std::vector<std::string> keys{prefix_ + "agents"};
+  std::vector<std::string> skills;
+  for (const auto& category : config_.routing.categories)
+    for (const auto& language : config_.routing.languages) skills.push_back(category.code + ":" + language.code);
+  auto reply = co_await view("view_floor", std::move(keys), std::move(skills));
+  if (!reply) co_return reply.error();
+  queue_floor out;
+  const auto& rows = reply->at(0).elements;
+  for (std::size_t i = 0; i + 2 < rows.size(); i += 3) {
+    skill_floor skill{rows[i].text, static_cast<int>(rows[i + 1].as_integer().value_or(0)), std::nullopt};
+    if (!rows[i + 2].text.empty()) skill.oldest_enqueued_ms = rows[i + 2].as_integer();
+    out.skills.push_back(std::move(skill));
+  }
+  for (const auto& flat : reply->at(1).elements) out.agents.push_back(detail::decode_agent_fields(flat));
+  co_return out;
+}
+
 asio::awaitable<result<std::vector<std::string>>> engine::verify() {
   std::vector<std::string> keys{prefix_ + "live"};
   auto reply = co_await view("view_verify", std::move(keys));

@@ -304,6 +304,7 @@ TEST_F(Invariants, HoldAfterEveryStepOfASmallRun) {
         for (int i = 0; i < 300; ++i) {
           co_await step();
           co_await expect_invariants("step " + std::to_string(i));
+          co_await expect_floor_matches_snapshot("step " + std::to_string(i));
           if (HasFailure()) co_return;
         }
         co_await expect_counters_match_events();
@@ -406,6 +407,7 @@ TEST_F(Invariants, HoldAfterThousandsOfConcurrentOperationsBesideTwoGatewayProce
         // Stopped, their sweepers no longer change sessions while the events are replayed.
         first.stop();
         second.stop();
+        co_await expect_floor_matches_snapshot("at the end");
         co_await expect_counters_match_events();
         co_await expect_events_follow_the_lifecycle();
       }(),

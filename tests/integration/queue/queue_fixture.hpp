@@ -7,8 +7,11 @@
 
 #include <hotline/core/civil_day.hpp>
 #include <hotline/queue/engine.hpp>
+#include <hotline/queue/lifecycle.hpp>
 
+#include <algorithm>
 #include <functional>
+#include <map>
 
 namespace hotline::test {
 
@@ -128,6 +131,31 @@ class queue_fixture : public ::testing::Test {
     EXPECT_TRUE(problems) << problems.error().message();
     if (!problems) co_return;
     for (const auto& p : *problems) ADD_FAILURE() << when << ": " << p;
+  }
+
+  // The scrape's O(skills) floor says what the full snapshot says: who waits where, since when.
+  // Two reads: only while nothing else changes the queue.
+  boost::asio::awaitable<void> expect_floor_matches_snapshot(const std::string& when) {
+    auto floor = co_await engine.floor_view();
+    auto snapshot = co_await engine.snapshot();
+    EXPECT_TRUE(floor && snapshot) << when;
+    if (!floor || !snapshot) co_return;
+    std::map<std::string, std::pair<int, std::int64_t>> expected;  // skill → waiting, oldest arrival
+    for (const auto& s : snapshot->sessions) {
+      if (!queue::is_waiting(s.state)) continue;
+      auto& [waiting, oldest] = expected[s.category + ":" + s.language];
+      oldest = waiting++ == 0 ? s.enqueued_ms : std::min(oldest, s.enqueued_ms);
+    }
+    for (const auto& skill : floor->skills) {
+      const auto found = expected.find(skill.skill);
+      const auto waiting = found == expected.end() ? 0 : found->second.first;
+      EXPECT_EQ(skill.waiting, waiting) << when << ": " << skill.skill;
+      if (waiting > 0) EXPECT_EQ(skill.oldest_enqueued_ms, found->second.second) << when << ": " << skill.skill;
+      else EXPECT_FALSE(skill.oldest_enqueued_ms) << when << ": " << skill.skill;
+      if (found != expected.end()) expected.erase(found);
+    }
+    for (const auto& [skill, counts] : expected) ADD_FAILURE() << when << ": " << skill << " missing from the floor";
+    EXPECT_EQ(floor->agents.size(), snapshot->agents.size()) << when;
   }
 
   void run(boost::asio::awaitable<void> body, std::chrono::milliseconds deadline = std::chrono::seconds(30)) {

@@ -97,6 +97,8 @@ class engine {
   /// Open tickets, the nearest reply deadline first.
   boost::asio::awaitable<result<std::vector<ticket_view>>> open_tickets(int limit = 100);
   boost::asio::awaitable<result<queue_snapshot>> snapshot();
+  /// Callers waiting and the longest wait per skill, and the lawyers' statuses: cheap enough to scrape.
+  boost::asio::awaitable<result<queue_floor>> floor_view();
   /// The sessions waiting for one skill ("category:language") from place `first` (0-based) on, in order.
   boost::asio::awaitable<result<waiting_line>> line(const std::string& skill, int first);
   /// Every broken routing invariant (a session in two places, a lawyer over capacity, counters that

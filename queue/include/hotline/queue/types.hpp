@@ -138,6 +138,20 @@ struct queue_snapshot {
   std::vector<agent_view> agents;
 };
 
+/// One skill's callers waiting (queued, or ringing a lawyer) and when the longest waiting arrived.
+struct skill_floor {
+  std::string skill;  ///< "category:language"
+  int waiting = 0;
+  std::optional<std::int64_t> oldest_enqueued_ms;  ///< none when nobody waits
+};
+
+/// The floor at a glance (/metrics, the wallboard), read at O(skills + lawyers) whatever the queue's
+/// length.
+struct queue_floor {
+  std::vector<skill_floor> skills;  ///< every configured skill, then any other found ringing
+  std::vector<agent_view> agents;   ///< id, status and load only
+};
+
 /// Events read for the archive, and the rows they lead to.
 struct archive_read {
   std::vector<std::string> event_ids;         ///< acknowledged once the rows are committed
