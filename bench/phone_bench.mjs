@@ -61,7 +61,10 @@ async function signIn(stack, username, password) {
   const res = await fetch(`${stack.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password }) });
   const { token } = await res.json();
-  const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/ws/agent?token=${token}`);
+  const issued = await fetch(`${stack.baseUrl}/api/v1/auth/socket-pass`, { method: 'POST',
+    headers: { Authorization: `Bearer ${token}` } });
+  const { pass } = await issued.json();
+  const ws = new WebSocket(`${stack.baseUrl.replace('http', 'ws')}/ws/agent?pass=${pass}`);
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
   ws.send(JSON.stringify({ requestId: `available-${username}`, setStatus: { status: 'AVAILABLE' } }));
   return ws;

@@ -88,6 +88,7 @@ export const OVERFLOW_REASON_LABELS = {
 export const STATUS_REASON_LABELS = {
   missed_offers: '连续未接，已自动置为离开',
   disconnected: '连接中断，已自动置为离线',
+  access_ended: '账号已停用或变更，已签退',
   lawyer: '本人设置',
 };
 
@@ -203,6 +204,21 @@ export function login(username, password) {
   return api('/api/v1/auth/login', { method: 'POST', body: { username, password } });
 }
 
+// Deletes the token on the server; a token that is already gone is no error here.
+export function logoutOnServer(token) {
+  if (!token) return Promise.resolve();
+  return api('/api/v1/auth/logout', { method: 'POST', token }).catch(() => {});
+}
+
+// A staff WebSocket's path, made afresh for each (re)connect with a single-use pass: the login
+// token itself never goes into a URL (where proxies and logs would keep it).
+export function staffSocketPath(path, token) {
+  return async () => {
+    const p = await api('/api/v1/auth/socket-pass', { method: 'POST', token });
+    return `${path}${path.includes('?') ? '&' : '?'}pass=${encodeURIComponent(p.pass || '')}`;
+  };
+}
+
 let catalogPromise = null;
 
 // The centre's categories, languages and the hotlines a lawyer may send a caller to,
@@ -270,9 +286,12 @@ export function wsUrl(path) {
 // Callbacks: onOpen() after each (re)connect, onFrame(obj) per text frame,
 // onStatus(status) with 'connecting' | 'open' | 'reconnecting' | 'failed' | 'closed'.
 // It gives up ('failed') after maxFailures consecutive attempts that never opened.
+// `path` is a string, or an async function giving one per attempt (staffSocketPath); when that
+// function is refused (HTTP 401/403) the socket stops and onAuthError(err) is called.
 export class JsonSocket {
-  constructor(path, { onOpen, onFrame, onStatus, maxFailures = 8 } = {}) {
+  constructor(path, { onOpen, onFrame, onStatus, onAuthError, maxFailures = 8 } = {}) {
     this.path = path;
+    this.onAuthError = onAuthError || (() => {});
     this.onOpen = onOpen || (() => {});
     this.onFrame = onFrame || (() => {});
     this.onStatus = onStatus || (() => {});
@@ -295,14 +314,23 @@ export class JsonSocket {
     this.open();
   }
 
-  open() {
+  async open() {
     clearTimeout(this.timer);
     this.onStatus(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
     let opened = false;
     let ws;
     try {
-      ws = new WebSocket(wsUrl(this.path));
+      const path = typeof this.path === 'function' ? await this.path() : this.path;
+      if (this.stopped) return;
+      ws = new WebSocket(wsUrl(path));
     } catch (e) {
+      if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+        this.stopped = true;
+        this.onStatus('closed');
+        this.onAuthError(e);
+        return;
+      }
+      this.failures += 1;
       this.scheduleRetry();
       return;
     }

@@ -1,14 +1,14 @@
 // The duty lawyer's console: log in, set presence, take offered chats, chat in several
 // sessions at once, transfer a chat to another skill or hotline, fill each session's work
 // order (工单) after it ends, and answer the messages and callbacks (留言与回拨) callers left.
-// Driven by /ws/agent?token=…; the agentState frame carries the whole state, the tickets
+// Driven by /ws/agent?pass=… (a single-use pass per connect); the agentState frame carries the whole state, the tickets
 // frame the whole list of open tickets.
 import {
   errorText,
   AGENT_STATUS_LABELS, CHANNEL_LABELS, JsonSocket, OUTCOME_OPTIONS, PRIORITY_LABELS,
   SESSION_STATE_LABELS, TICKET_KIND_LABELS, WORK_ORDER_TYPE_OPTIONS, authStore, banner, compareMessageIds, el,
-  fillSelect, formatClock, formatDateTime, formatDuration, loadCatalog, loginForm, nameOf, newRequestId, show,
-  statusReasonText, statusSetByRouting, toNumber,
+  fillSelect, formatClock, formatDateTime, formatDuration, loadCatalog, loginForm, logoutOnServer, nameOf,
+  newRequestId, show, staffSocketPath, statusReasonText, statusSetByRouting, toNumber,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -94,10 +94,11 @@ function enterConsole() {
   show(ui.agentSection, true);
   show(ui.userBox, true);
   ui.agentName.textContent = S.auth.displayName;
-  S.socket = new JsonSocket(`/ws/agent?token=${encodeURIComponent(S.auth.token)}`, {
+  S.socket = new JsonSocket(staffSocketPath('/ws/agent', S.auth.token), {
     onOpen: () => render(),
     onFrame,
     onStatus: onSocketStatus,
+    onAuthError: (err) => logout(`登录已失效：${err.message}`),
     maxFailures: 5,
   });
   S.socket.connect();
@@ -105,6 +106,7 @@ function enterConsole() {
 }
 
 function logout(message) {
+  if (S.auth) logoutOnServer(S.auth.token);
   if (S.socket) {
     const socket = S.socket;
     S.socket = null;

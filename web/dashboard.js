@@ -6,8 +6,8 @@
 // summary CSV and the annual disclosure downloads.
 import {
   AGENT_STATUS_LABELS, JsonSocket, OVERFLOW_REASON_LABELS, PRIORITY_LABELS, SESSION_STATE_LABELS,
-  api, authStore, banner, el, formatClock, formatCount, formatDuration, formatPercent, loadCatalog, loginForm, nameOf,
-  request, show, statusReasonText, statusSetByRouting, toNumber, wsUrl,
+  api, authStore, banner, el, formatClock, formatCount, formatDuration, formatPercent, loadCatalog, loginForm,
+  logoutOnServer, nameOf, request, show, staffSocketPath, statusReasonText, statusSetByRouting, toNumber, wsUrl,
 } from './common.js';
 
 const $ = (id) => document.getElementById(id);
@@ -199,6 +199,7 @@ function enterDashboard() {
 }
 
 function logout(message) {
+  if (S.auth) logoutOnServer(S.auth.token);
   clearInterval(S.timer);
   S.timer = null;
   clearInterval(S.queueTimer);
@@ -415,19 +416,19 @@ function listenButton(a) {
 
 function stopListening() {
   if (!S.listen) return;
-  S.listen.socket.close();
+  if (S.listen.socket) S.listen.socket.close();
   if (S.listen.audio) S.listen.audio.close();
   S.listen = null;
   show(ui.listenStatus, false);
   renderQueue();
 }
 
-function startListening(sessionId, lawyerName) {
+async function startListening(sessionId, lawyerName) {
   stopListening();
-  const socket = new WebSocket(wsUrl(`/ws/listen?token=${encodeURIComponent(S.auth.token)}&session=${encodeURIComponent(sessionId)}`));
-  const listen = { sessionId, socket, packets: 0, audio: null, playhead: [0, 0] };
+  const listen = { sessionId, socket: null, packets: 0, audio: null, playhead: [0, 0] };
   S.listen = listen;
   try {
+    // Made in the click that asked for it: browsers start audio only from a user gesture.
     listen.audio = new AudioContext({ sampleRate: 8000 });
   } catch (e) {
     listen.audio = null;  // no sound device: the packets are still counted
@@ -438,6 +439,16 @@ function startListening(sessionId, lawyerName) {
     show(ui.listenStatus, true);
   };
   status(`正在接入 ${lawyerName} 的通话…`);
+  let path;
+  try {
+    path = await staffSocketPath(`/ws/listen?session=${encodeURIComponent(sessionId)}`, S.auth.token)();
+  } catch (err) {
+    if (S.listen === listen && !handleAuthError(err)) status(`无法监听：${err.message}`);
+    return;
+  }
+  if (S.listen !== listen) return;  // stopped while the pass was on its way
+  const socket = new WebSocket(wsUrl(path));
+  listen.socket = socket;
   socket.onmessage = (event) => {
     const frame = JSON.parse(event.data);
     if (frame.error) {
@@ -534,8 +545,9 @@ function connectWallboard() {
   closeWallboard();
   if (!S.auth) return;
   S.wallFrames = 0;
-  // A browser cannot set headers on a WebSocket: the API takes the token as a query parameter.
-  const sock = new JsonSocket(`/ws/wallboard?token=${encodeURIComponent(S.auth.token)}`, {
+  // A browser cannot set headers on a WebSocket: each connect takes a single-use pass instead.
+  const sock = new JsonSocket(staffSocketPath('/ws/wallboard', S.auth.token), {
+    onAuthError: (err) => handleAuthError(err),
     onFrame: (frame) => {
       if (sock === S.wallSocket) onWallboardFrame(frame);
     },

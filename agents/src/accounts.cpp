@@ -53,6 +53,37 @@ redis.call('SADD', KEYS[2], ARGV[2])
 return 1
 )lua";
 
+// A credential (token or socket pass) and its place in the account's list, which lives as long as
+// the longest credential in it.
+const char* const store_credential_script = R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], KEYS[1])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return 1
+)lua";
+
+// KEYS[1] the account, KEYS[2] its credentials, KEYS[3] the revocations channel's name; ARGV[1] the
+// username, ARGV[2..] account fields to set first. The change and the revocation happen together:
+// no token outlives the change, and the gateways hear of it in the same step.
+const char* const change_and_revoke_script = R"lua(
+if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
+local revoked = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[2])) do revoked = revoked + redis.call('DEL', key) end
+redis.call('DEL', KEYS[2])
+redis.call('PUBLISH', KEYS[3], ARGV[1])
+return revoked
+)lua";
+
+// KEYS[1] the token; ARGV[1] the credentials list's key without the username.
+const char* const logout_script = R"lua(
+local who = redis.call('GET', KEYS[1])
+redis.call('DEL', KEYS[1])
+if who then redis.call('SREM', ARGV[1] .. who, KEYS[1]) end
+return 1
+)lua";
+
+constexpr std::int64_t socket_pass_ttl_ms = 30'000;
+
 bool all_known(const std::vector<std::string>& codes, const std::vector<core::catalog_entry>& catalog) {
   return std::all_of(codes.begin(), codes.end(), [&](const std::string& code) {
     return std::any_of(catalog.begin(), catalog.end(), [&](const auto& entry) { return entry.code == code; });
@@ -171,9 +202,63 @@ asio::awaitable<result<std::vector<account>>> accounts::list() {
 asio::awaitable<result<void>> accounts::set_disabled(const std::string& username, bool disabled) {
   auto existing = co_await find(username);
   if (!existing) co_return existing.error();
-  std::vector<std::string> command{"HSET", account_key(username), "disabled", disabled ? "1" : "0"};
+  if (disabled) {
+    std::vector<std::string> fields{"disabled", "1"};
+    co_return co_await change_and_revoke(username, std::move(fields));
+  }
+  std::vector<std::string> command{"HSET", account_key(username), "disabled", "0"};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<void>> accounts::set_role(const std::string& username, v1::Role role) {
+  if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) co_return make_error_code(errc::unknown_role);
+  auto existing = co_await find(username);
+  if (!existing) co_return existing.error();
+  std::vector<std::string> fields{"role", v1::Role_Name(role)};
+  co_return co_await change_and_revoke(username, std::move(fields));
+}
+
+asio::awaitable<result<void>> accounts::set_password(const std::string& username, const std::string& password) {
+  if (password.size() < 10) co_return make_error_code(errc::weak_password);
+  auto existing = co_await find(username);
+  if (!existing) co_return existing.error();
+  auto hashed = co_await hash_off_thread(password);
+  if (!hashed) co_return hashed.error();
+  std::vector<std::string> fields{"password_hash", *hashed};
+  co_return co_await change_and_revoke(username, std::move(fields));
+}
+
+asio::awaitable<result<void>> accounts::change_and_revoke(const std::string& username,
+                                                          std::vector<std::string> fields) {
+  auto revoked = co_await revoke_after(username, std::move(fields));
+  if (!revoked) co_return revoked.error();
+  co_return result<void>{};
+}
+
+asio::awaitable<result<int>> accounts::revoke_after(const std::string& username, std::vector<std::string> fields) {
+  std::vector<std::string> command{"EVAL",       change_and_revoke_script, "3", account_key(username),
+                                   credentials_key(username), revocations_channel(), username};
+  for (auto& field : fields) command.push_back(std::move(field));
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
+  co_return static_cast<int>(reply->integer);
+}
+
+asio::awaitable<result<int>> accounts::revoke_all(const std::string& username) {
+  std::vector<std::string> no_change;
+  co_return co_await revoke_after(username, std::move(no_change));
+}
+
+asio::awaitable<result<void>> accounts::store_credential(const std::string& key, const std::string& username,
+                                                         std::int64_t ttl_ms) {
+  std::vector<std::string> command{"EVAL", store_credential_script, "2", key, credentials_key(username), username,
+                                   std::to_string(ttl_ms)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
   co_return result<void>{};
 }
 
@@ -226,9 +311,7 @@ asio::awaitable<result<login_result>> accounts::login(const std::string& usernam
   out.token = core::random_hex(32);
   const std::int64_t ttl_ms = std::int64_t{config_.accounts.token_ttl_hours} * 3600 * 1000;
   out.expires_at_ms = now_ms() + ttl_ms;
-  std::vector<std::string> store{"SET", prefix_ + "token:" + core::sha256_hex(out.token), who.username, "PX",
-                                 std::to_string(ttl_ms)};
-  auto stored = co_await redis_.exec(std::move(store));
+  auto stored = co_await store_credential(prefix_ + "token:" + core::sha256_hex(out.token), who.username, ttl_ms);
   if (!stored) co_return stored.error();
   out.who = std::move(who);
   co_return out;
@@ -240,17 +323,41 @@ asio::awaitable<result<account>> accounts::authenticate(const std::string& token
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   if (reply->is_nil() || reply->is_error()) co_return make_error_code(errc::not_authenticated);
-  auto who = co_await find(reply->text);
+  co_return co_await holder(reply->text);
+}
+
+asio::awaitable<result<account>> accounts::holder(const std::string& username) {
+  auto who = co_await find(username);
   if (!who) co_return who.error() == errc::account_not_found ? make_error_code(errc::not_authenticated) : who.error();
   if (who->disabled) co_return make_error_code(errc::account_disabled);
   co_return who;
 }
 
 asio::awaitable<result<void>> accounts::logout(const std::string& token) {
-  std::vector<std::string> command{"DEL", prefix_ + "token:" + core::sha256_hex(token)};
+  std::vector<std::string> command{"EVAL", logout_script, "1", prefix_ + "token:" + core::sha256_hex(token),
+                                   prefix_ + "credentials:"};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   co_return result<void>{};
+}
+
+asio::awaitable<result<socket_pass>> accounts::issue_socket_pass(const account& who) {
+  socket_pass out;
+  out.pass = core::random_hex(32);
+  out.expires_at_ms = now_ms() + socket_pass_ttl_ms;
+  auto stored =
+      co_await store_credential(prefix_ + "socket_pass:" + core::sha256_hex(out.pass), who.username, socket_pass_ttl_ms);
+  if (!stored) co_return stored.error();
+  co_return out;
+}
+
+asio::awaitable<result<account>> accounts::redeem_socket_pass(const std::string& pass) {
+  if (pass.size() != 64) co_return make_error_code(errc::not_authenticated);
+  std::vector<std::string> command{"GETDEL", prefix_ + "socket_pass:" + core::sha256_hex(pass)};
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_nil() || reply->is_error()) co_return make_error_code(errc::not_authenticated);
+  co_return co_await holder(reply->text);
 }
 
 }  // namespace hotline::agents

@@ -127,11 +127,11 @@ std::string login_body(std::string_view username, std::string_view password) {
   return out;
 }
 
-std::string login_token(std::string_view body) {
+std::string body_field(std::string_view body, std::string_view key) {
   boost::system::error_code ec;
   const auto value = json::parse(body, ec);
   if (ec || !value.is_object()) return {};
-  return std::string(string_at(value.get_object(), "token"));
+  return std::string(string_at(value.get_object(), key));
 }
 
 }  // namespace loadgen

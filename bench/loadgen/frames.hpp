@@ -51,7 +51,7 @@ void wrap_up(std::string& out, std::string_view request_id, std::string_view ses
 
 /// The request body of POST /api/v1/auth/login.
 std::string login_body(std::string_view username, std::string_view password);
-/// The token of a LoginResponse body; empty when it has none.
-std::string login_token(std::string_view body);
+/// A string field of a JSON object body (the login's "token", the socket pass's "pass"); empty when absent.
+std::string body_field(std::string_view body, std::string_view key);
 
 }  // namespace loadgen

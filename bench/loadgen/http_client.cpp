@@ -18,7 +18,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 asio::awaitable<http_result> http_request(std::uint16_t port, http::verb method, const std::string& target,
-                                          const std::string& body) {
+                                          const std::string& body, const std::string& bearer) {
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   stream.expires_after(std::chrono::seconds(5));
   boost::system::error_code ec;
@@ -27,6 +27,7 @@ asio::awaitable<http_result> http_request(std::uint16_t port, http::verb method,
   if (ec) co_return http_result{};
   http::request<http::string_body> request(method, target, 11);
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
   request.body() = body;
   request.prepare_payload();
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));

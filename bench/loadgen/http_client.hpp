@@ -14,8 +14,9 @@ struct http_result {
   std::string body;
 };
 
-/// Gives up after five seconds.
+/// Gives up after five seconds. A non-empty `bearer` is sent as the Authorization token.
 boost::asio::awaitable<http_result> http_request(std::uint16_t port, boost::beast::http::verb method,
-                                                 const std::string& target, const std::string& body);
+                                                 const std::string& target, const std::string& body,
+                                                 const std::string& bearer = "");
 
 }  // namespace loadgen

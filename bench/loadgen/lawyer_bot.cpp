@@ -23,12 +23,19 @@ asio::awaitable<bool> lawyer_bot::sign_in(std::string& error) {
   const auto name = gateway_instance::lawyer_name(index_);
   const std::string target = "/api/v1/auth/login", body = login_body(name, gateway_instance::lawyer_password(index_));
   const auto reply = co_await http_request(ctx_.port, boost::beast::http::verb::post, target, body);
-  const auto token = login_token(reply.body);
+  const auto token = body_field(reply.body, "token");
   if (reply.status != 200 || token.empty()) {
     error = name + " login: HTTP " + std::to_string(reply.status) + " " + reply.body;
     co_return false;
   }
-  const std::string console = "/ws/agent?token=" + token;
+  const std::string pass_target = "/api/v1/auth/socket-pass", no_body;
+  const auto issued = co_await http_request(ctx_.port, boost::beast::http::verb::post, pass_target, no_body, token);
+  const auto pass = body_field(issued.body, "pass");
+  if (issued.status != 200 || pass.empty()) {
+    error = name + " socket pass: HTTP " + std::to_string(issued.status) + " " + issued.body;
+    co_return false;
+  }
+  const std::string console = "/ws/agent?pass=" + pass;
   const auto refused = co_await ws_.connect(ctx_.port, console, std::chrono::seconds(10));
   if (refused) {
     error = name + " /ws/agent: " + refused.message();

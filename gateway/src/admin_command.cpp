@@ -28,6 +28,23 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// The account's tokens are gone and its WebSockets closing: a lawyer also leaves routing at once
+// (a ringing offer goes back to its place in line) instead of when the connection's grace ends.
+asio::awaitable<int> end_routing(agents::accounts& accounts, queue::engine& engine, const std::string& username,
+                                 const std::string& done) {
+  auto who = co_await accounts.find(username);
+  auto state = co_await engine.agent(username);
+  if (who && state && state->status != v1::OFFLINE) {
+    queue::agent_profile profile{who->username, who->display_name, who->skills(), who->backup_skills(),
+                                 who->chat_capacity};
+    auto offline = co_await engine.set_status(profile, v1::OFFLINE, "", "access_ended");
+    if (!offline) co_return fail(username + " " + done + ", but could not be signed out of routing: " +
+                                 offline.error().message());
+  }
+  std::cout << username << " " << done << "; signed out everywhere\n";
+  co_return 0;
+}
+
 asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, const core::config& config) {
   agents::accounts accounts(redis, config);
   const std::string verb = args.positional.size() > 1 ? args.positional[1] : "";
@@ -73,11 +90,34 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     std::cout << "created " << username << (generated ? " with password " + password : std::string()) << "\n";
     co_return 0;
   }
-  if (verb == "disable" || verb == "enable") {
-    auto done = co_await accounts.set_disabled(username, verb == "disable");
+  queue::engine engine(redis, config);
+  if (verb == "disable") {
+    auto done = co_await accounts.set_disabled(username, true);
     if (!done) co_return fail(done.error().message());
-    std::cout << username << (verb == "disable" ? " disabled" : " enabled") << "\n";
+    co_return co_await end_routing(accounts, engine, username, "disabled");
+  }
+  if (verb == "enable") {
+    auto done = co_await accounts.set_disabled(username, false);
+    if (!done) co_return fail(done.error().message());
+    std::cout << username << " enabled\n";
     co_return 0;
+  }
+  if (verb == "set-role") {
+    const auto role = parse_role(args.option("role").value_or(""));
+    if (!role) co_return fail("--role must be LAWYER, SUPERVISOR or ADMIN");
+    auto done = co_await accounts.set_role(username, *role);
+    if (!done) co_return fail(done.error().message());
+    const std::string done_text = "is now " + role_name(*role);
+    co_return co_await end_routing(accounts, engine, username, done_text);
+  }
+  if (verb == "set-password") {
+    const bool generated = !args.option("password");
+    const std::string password = generated ? agents::generate_password() : *args.option("password");
+    auto done = co_await accounts.set_password(username, password);
+    if (!done) co_return fail(done.error().message());
+    // Named: GCC 12 frees a temporary argument of a co_await twice.
+    const std::string done_text = "has a new password" + (generated ? ": " + password : std::string());
+    co_return co_await end_routing(accounts, engine, username, done_text);
   }
   if (verb == "set-skills") {
     // What is not given stays as it is.
@@ -103,7 +143,7 @@ asio::awaitable<int> run_admin(const cli_args& args, core::redis_client& redis, 
     co_return 0;
   }
   co_return fail("unknown admin command '" + verb +
-                 "' (list, create, disable, enable, set-skills, set-sip-password, verify)");
+                 "' (list, create, disable, enable, set-role, set-password, set-skills, set-sip-password, verify)");
 }
 
 }  // namespace

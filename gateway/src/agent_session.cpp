@@ -18,8 +18,8 @@ constexpr std::size_t max_note_chars = 8000;
 
 }  // namespace
 
-agent_session::agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token)
-    : framed_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
+agent_session::agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string pass)
+    : framed_session(std::move(stream), context, std::move(log_id)), pass_(std::move(pass)) {}
 
 std::string agent_session::scoped(const std::string& request_id) const {
   return request_id.empty() ? std::string() : "a:" + account_->username + ":" + request_id;
@@ -27,7 +27,7 @@ std::string agent_session::scoped(const std::string& request_id) const {
 
 asio::awaitable<void> agent_session::on_open() {
   std::vector<v1::Role> allowed{v1::LAWYER_ROLE, v1::SUPERVISOR};
-  account_ = co_await authenticate(token_, std::move(allowed), "only lawyers and supervisors take sessions");
+  account_ = co_await authenticate(pass_, std::move(allowed), "only lawyers and supervisors take sessions");
   if (!account_) co_return;
   context_.connections.add(registry::role::agent, account_->username, "", shared_from_this());
   auto connected = co_await context_.queue.agent_connection(account_->username, true);
@@ -91,8 +91,7 @@ asio::awaitable<void> agent_session::on_frame(std::string_view payload, frame_en
         send_error(rid, posted.error());
         co_return;
       }
-      // The line itself is the acknowledgement, unless its push already was.
-      send_chats(transcript_.offer(frame.chat().session_id(), std::move(*posted), rid));
+      send_chats(transcript_.replied(frame.chat().session_id(), std::move(*posted), rid));
       co_return;
     }
     case v1::AgentFrame::kEnd: {

@@ -1,5 +1,5 @@
 #pragma once
-// A lawyer's console WebSocket (/ws/agent?token=…): presence, offers, chats, ending and wrap-up.
+// A lawyer's console WebSocket (/ws/agent?pass=…): presence, offers, chats, ending and wrap-up.
 
 #include "request_acks.hpp"
 #include "transcript_cursor.hpp"
@@ -14,7 +14,7 @@ namespace hotline::gateway {
 
 class agent_session final : public framed_session<v1::AgentServerFrame> {
  public:
-  agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string token);
+  agent_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string pass);
   void push_chat(const queue::chat_line& line) override;
   void push_agent(const queue::agent_view& agent, const std::string& request_id) override;
   void push_session(const queue::session_view& session, const std::string& request_id) override;
@@ -49,7 +49,7 @@ class agent_session final : public framed_session<v1::AgentServerFrame> {
   /// Shows a session's transcript from where this connection left it.
   boost::asio::awaitable<void> read_transcript(const std::string& session_id);
 
-  std::string token_;
+  std::string pass_;
   std::optional<agents::account> account_;
   v1::AgentServerFrame last_state_frame_;  ///< the last agentState shown
   std::string last_state_;                 ///< … serialized, to send only changes

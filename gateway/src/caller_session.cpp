@@ -66,8 +66,8 @@ asio::awaitable<void> caller_session::on_frame(std::string_view payload, frame_e
       auto posted = co_await queue.post_chat(session_id_, v1::CALLER, "", "", text, scoped(rid));
       if (!posted)
         send_error(rid, posted.error());
-      else  // the line itself is the acknowledgement, unless its push already was
-        send_chats(transcript_.offer(session_id_, std::move(*posted), rid));
+      else
+        send_chats(transcript_.replied(session_id_, std::move(*posted), rid));
       co_return;
     }
     case v1::CallerFrame::kRate: {

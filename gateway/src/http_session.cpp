@@ -62,7 +62,7 @@ void hand_over(gateway_context& context, beast::tcp_stream stream, http_request 
     if (target_uri.starts_with("/ws/caller"))
       session = std::make_shared<caller_session>(std::move(ws), target, log_id);
     else
-      session = std::make_shared<agent_session>(std::move(ws), target, log_id, query_parameters(target_uri)["token"]);
+      session = std::make_shared<agent_session>(std::move(ws), target, log_id, query_parameters(target_uri)["pass"]);
     asio::co_spawn(
         target.executor, [session, request = std::move(request)]() mutable { return session->run(std::move(request)); },
         asio::detached);
@@ -120,13 +120,13 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
       }
       std::shared_ptr<ws_session> session;
       if (path == "/ws/wallboard") {
-        auto token = query_parameters(target)["token"];
+        auto pass = query_parameters(target)["pass"];
         session =
-            std::make_shared<wallboard_session>(websocket_stream(std::move(stream)), context, log_id, std::move(token));
+            std::make_shared<wallboard_session>(websocket_stream(std::move(stream)), context, log_id, std::move(pass));
       } else if (path == "/ws/listen") {
         auto parameters = query_parameters(target);
         session = std::make_shared<listen_session>(websocket_stream(std::move(stream)), context, log_id,
-                                                   parameters["token"], parameters["session"]);
+                                                   parameters["pass"], parameters["session"]);
       } else {
         co_await write_and_close(stream, error_response(request, v1::NOT_FOUND, "no such WebSocket endpoint"));
         co_return;

@@ -7,14 +7,14 @@ namespace hotline::gateway {
 namespace asio = boost::asio;
 
 listen_session::listen_session(websocket_stream stream, gateway_context& context, std::string log_id,
-                               std::string token, std::string session_id)
+                               std::string pass, std::string session_id)
     : framed_session(std::move(stream), context, std::move(log_id)),
-      token_(std::move(token)),
+      pass_(std::move(pass)),
       session_id_(std::move(session_id)) {}
 
 asio::awaitable<void> listen_session::on_open() {
   std::vector<v1::Role> allowed{v1::SUPERVISOR, v1::ADMIN};
-  auto who = co_await authenticate(token_, std::move(allowed), "listening to calls is for supervisors and admins");
+  auto who = co_await authenticate(pass_, std::move(allowed), "listening to calls is for supervisors and admins");
   if (!who) co_return;
   const auto id = context_.next_connection_id++;
   std::weak_ptr<ws_session> self = shared_from_this();

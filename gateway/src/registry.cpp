@@ -7,7 +7,7 @@ namespace hotline::gateway {
 
 void registry::add(role r, const std::string& id, const std::string& skill,
                    const std::shared_ptr<ws_session>& session) {
-  remove(session.get());
+  remove_entry(session.get());
   const auto* key = session.get();
   entries_.emplace(key, entry{r, r == role::wallboard ? "" : id, skill, session});
   index_of(r)[r == role::wallboard ? "" : id].insert(key);
@@ -22,7 +22,29 @@ void registry::unlink(index& from, const std::string& key, const ws_session* ses
   if (found->second.empty()) from.erase(found);
 }
 
+void registry::add_staff(const std::string& account, const std::shared_ptr<ws_session>& session) {
+  staff_entries_.insert_or_assign(session.get(), std::pair{account, std::weak_ptr<ws_session>(session)});
+  staff_[account].insert(session.get());
+}
+
 void registry::remove(const ws_session* session) {
+  if (auto staff = staff_entries_.find(session); staff != staff_entries_.end()) {
+    unlink(staff_, staff->second.first, session);
+    staff_entries_.erase(staff);
+  }
+  remove_entry(session);
+}
+
+void registry::end_access(const std::string& account) {
+  auto found = staff_.find(account);
+  if (found == staff_.end()) return;
+  std::vector<std::shared_ptr<ws_session>> ending;
+  for (const auto* connection : found->second)
+    if (auto s = staff_entries_.at(connection).second.lock()) ending.push_back(std::move(s));
+  for (auto& s : ending) s->end_access();
+}
+
+void registry::remove_entry(const ws_session* session) {
   auto found = entries_.find(session);
   if (found == entries_.end()) return;
   const auto& e = found->second;
@@ -54,6 +76,10 @@ std::vector<std::shared_ptr<ws_session>> registry::everyone() const {
   out.reserve(entries_.size());
   for (const auto& [key, e] : entries_)
     if (auto s = e.session.lock()) out.push_back(std::move(s));
+  // Listeners are staff connections without a routing entry.
+  for (const auto& [key, e] : staff_entries_)
+    if (!entries_.contains(key))
+      if (auto s = e.second.lock()) out.push_back(std::move(s));
   return out;
 }
 

@@ -23,7 +23,12 @@ class registry {
 
   /// `id` is a session id (callers) or a lawyer id; `skill` is the queue a caller waits in.
   void add(role r, const std::string& id, const std::string& skill, const std::shared_ptr<ws_session>& session);
+  /// A signed-in staff connection (console, wallboard, listener): closed when its account's access
+  /// ends (disabled, role or password changed).
+  void add_staff(const std::string& account, const std::shared_ptr<ws_session>& session);
   void remove(const ws_session* session);
+  /// The account's access ended: its connections here are told so and closed.
+  void end_access(const std::string& account);
   /// A caller's session was transferred: it now waits in another queue.
   void move_to_skill(const ws_session* session, const std::string& skill);
 
@@ -65,12 +70,15 @@ class registry {
   /// Live sessions of the entries an index holds under `key`.
   std::vector<std::shared_ptr<ws_session>> find(const index& in, const std::string& key) const;
   std::vector<std::shared_ptr<ws_session>> everyone() const;
+  void remove_entry(const ws_session* session);
 
   std::unordered_map<const ws_session*, entry> entries_;
   index callers_;    ///< by session id
   index agents_;     ///< by lawyer id
   index wallboards_; ///< all under ""
   index waiting_;    ///< callers by the skill they wait in
+  index staff_;      ///< staff connections by account
+  std::unordered_map<const ws_session*, std::pair<std::string, std::weak_ptr<ws_session>>> staff_entries_;
   std::array<std::size_t, 3> counts_{};  ///< connections by role
 };
 

@@ -168,16 +168,35 @@ http_response catalog(gateway_context& context, const http_request& request) {
   return json_response(request, out);
 }
 
-/// The supervisor or admin behind the request's bearer token, or the response refusing it.
-asio::awaitable<std::variant<agents::account, http_response>> supervisor(gateway_context& context,
-                                                                         const http_request& request) {
+/// The account behind the request's bearer token, or the response refusing it.
+asio::awaitable<std::variant<agents::account, http_response>> signed_in(gateway_context& context,
+                                                                        const http_request& request) {
   const auto token = bearer_token(request);
   if (token.empty()) co_return error_response(request, v1::NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
   auto who = co_await context.accounts.authenticate(token);
   if (!who) co_return wire_error_response(request, to_wire(who.error()));
-  if (who->role != v1::SUPERVISOR && who->role != v1::ADMIN)
-    co_return error_response(request, v1::FORBIDDEN, "this is for supervisors and admins");
   co_return std::move(*who);
+}
+
+/// The supervisor or admin behind the request's bearer token, or the response refusing it.
+asio::awaitable<std::variant<agents::account, http_response>> supervisor(gateway_context& context,
+                                                                         const http_request& request) {
+  auto who = co_await signed_in(context, request);
+  if (auto* account = std::get_if<agents::account>(&who);
+      account && account->role != v1::SUPERVISOR && account->role != v1::ADMIN)
+    co_return error_response(request, v1::FORBIDDEN, "this is for supervisors and admins");
+  co_return who;
+}
+
+asio::awaitable<http_response> socket_pass(gateway_context& context, const http_request& request) {
+  auto who = co_await signed_in(context, request);
+  if (auto* refused = std::get_if<http_response>(&who)) co_return std::move(*refused);
+  auto pass = co_await context.accounts.issue_socket_pass(std::get<agents::account>(who));
+  if (!pass) co_return wire_error_response(request, to_wire(pass.error()));
+  v1::SocketPass out;
+  out.set_pass(pass->pass);
+  out.set_expires_at_ms(pass->expires_at_ms);
+  co_return json_response(request, out);
 }
 
 asio::awaitable<http_response> queue_snapshot(gateway_context& context, const http_request& request) {
@@ -414,6 +433,10 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
   if (path == "/api/v1/auth/logout") {
     if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
     co_return co_await logout(context, request);
+  }
+  if (path == "/api/v1/auth/socket-pass") {
+    if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
+    co_return co_await socket_pass(context, request);
   }
   if (path == "/api/v1/catalog") {
     if (method != http::verb::get) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use GET");

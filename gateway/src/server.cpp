@@ -37,8 +37,13 @@ struct shard {
         core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive,
         gateway_metrics& metrics)
       : subscriber(
-            io.get_executor(), redis_options, [this](std::string_view, std::string_view payload) { on_push(payload); },
+            io.get_executor(), redis_options,
+            [this](std::string_view channel, std::string_view payload) {
+              if (channel == revocations) context.connections.end_access(std::string(payload));
+              else on_push(payload);
+            },
             [this](std::string_view) { context.connections.refresh_all(); }),
+        revocations(accounts.revocations_channel()),
         context{io.get_executor(), config, redis, subscriber, queue, accounts, archive, metrics},
         positions(context, io.get_executor()) {}
 
@@ -61,6 +66,7 @@ struct shard {
 
   void start(asio::io_context& io) {
     subscriber.subscribe(context.queue.notify_channel());
+    subscriber.subscribe(revocations);
     subscriber.start();
     asio::co_spawn(io, positions.run(), asio::detached);
   }
@@ -72,6 +78,7 @@ struct shard {
   }
 
   core::redis_subscriber subscriber;
+  const std::string revocations;  ///< the accounts' channel: an account whose staff connections must close
   gateway_context context;
   position_ticker positions;
 };

@@ -32,6 +32,15 @@ std::vector<transcript_cursor::delivery> transcript_cursor::offer(const std::str
   return out;
 }
 
+std::vector<transcript_cursor::delivery> transcript_cursor::replied(const std::string& session_id,
+                                                                    queue::chat_entry entry, std::string request_id) {
+  auto last = last_.find(session_id);
+  if (reads_ > 0 || (last != last_.end() && parse(entry.id) <= last->second))
+    return offer(session_id, std::move(entry), std::move(request_id));
+  awaiting_push_.push_back(delivery{session_id, std::move(entry), std::move(request_id)});
+  return {};
+}
+
 std::vector<transcript_cursor::delivery> transcript_cursor::end_read(const std::string& session_id,
                                                                      std::vector<queue::chat_entry> lines) {
   std::vector<delivery> out;
@@ -48,6 +57,23 @@ std::vector<transcript_cursor::delivery> transcript_cursor::end_read(const std::
 
 void transcript_cursor::deliver(delivery line, std::vector<delivery>& out) {
   const auto id = parse(line.entry.id);
+  // Own lines replied to before their push: this is the push (it answers their request), or a
+  // later line, which means their push was lost and they go first.
+  for (auto waiting = awaiting_push_.begin(); waiting != awaiting_push_.end();) {
+    const auto waiting_id = parse(waiting->entry.id);
+    if (waiting->session_id != line.session_id || waiting_id > id) {
+      ++waiting;
+      continue;
+    }
+    auto early = std::move(*waiting);
+    waiting = awaiting_push_.erase(waiting);
+    if (waiting_id == id) {
+      if (line.request_id.empty()) line.request_id = std::move(early.request_id);
+    } else {
+      deliver(std::move(early), out);
+      waiting = awaiting_push_.begin();
+    }
+  }
   auto last = last_.find(line.session_id);
   const bool shown = last != last_.end() && id <= last->second;
   const bool answered =
@@ -81,6 +107,7 @@ void transcript_cursor::set_last_id(const std::string& session_id, std::string i
 void transcript_cursor::forget(const std::string& session_id) {
   last_.erase(session_id);
   last_text_id_.erase(session_id);
+  std::erase_if(awaiting_push_, [&](const delivery& d) { return d.session_id == session_id; });
 }
 
 }  // namespace hotline::gateway

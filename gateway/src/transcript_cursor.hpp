@@ -27,9 +27,14 @@ class transcript_cursor {
     std::string request_id;
   };
 
-  /// A line pushed, or the reply to this connection's chat frame `request_id` (its client's id,
-  /// unscoped; "" for another's line). Held while a read is in flight.
+  /// A line pushed, echoing `request_id` (its client's id, unscoped) when it is the connection's
+  /// own line, "" for another's. Held while a read is in flight.
   std::vector<delivery> offer(const std::string& session_id, queue::chat_entry entry, std::string request_id);
+  /// The reply to this connection's chat frame `request_id`. Replies and pushes come over two
+  /// Redis connections, so a reply may overtake the push of an earlier line: a line newer than
+  /// those shown waits for its own push (pushes come in stream order), which the reply's request
+  /// id then answers; a line shown already answers the request at once (a retry's replay).
+  std::vector<delivery> replied(const std::string& session_id, queue::chat_entry entry, std::string request_id);
   /// A read of the stream begins: lines offered meanwhile wait for its result.
   void begin_read() { ++reads_; }
   /// The read's lines (oldest first), then what was held, less what was shown already.
@@ -48,6 +53,7 @@ class transcript_cursor {
   std::map<std::string, std::string> last_text_id_;
   std::vector<std::string> answered_;  ///< request ids already acknowledged (a push and a reply both carry them)
   std::vector<delivery> held_;
+  std::vector<delivery> awaiting_push_;  ///< own lines replied to before their push came
   int reads_ = 0;
 };
 

@@ -11,12 +11,12 @@ namespace hotline::gateway {
 namespace asio = boost::asio;
 
 wallboard_session::wallboard_session(websocket_stream stream, gateway_context& context, std::string log_id,
-                                     std::string token)
-    : framed_session(std::move(stream), context, std::move(log_id)), token_(std::move(token)) {}
+                                     std::string pass)
+    : framed_session(std::move(stream), context, std::move(log_id)), pass_(std::move(pass)) {}
 
 asio::awaitable<void> wallboard_session::on_open() {
   std::vector<v1::Role> allowed{v1::SUPERVISOR, v1::ADMIN};
-  auto who = co_await authenticate(token_, std::move(allowed), "the wallboard is for supervisors and admins");
+  auto who = co_await authenticate(pass_, std::move(allowed), "the wallboard is for supervisors and admins");
   if (!who) co_return;
   authorized_ = true;
   context_.connections.add(registry::role::wallboard, who->username, "", shared_from_this());

@@ -65,6 +65,7 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
     encoding_ = stream_.got_binary() ? frame_encoding::binary : frame_encoding::json;
     const std::string payload = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
+    if (closing_) continue;  // closed by us (access ended, say): what arrives meanwhile is not acted on
     const auto began = std::chrono::steady_clock::now();
     co_await on_frame(payload, encoding_);
     context_.metrics.frame_handling.observe(
@@ -76,10 +77,15 @@ asio::awaitable<void> ws_session::run(http_request upgrade) {
   co_await on_closed();
 }
 
-asio::awaitable<std::optional<agents::account>> ws_session::authenticate(const std::string& token,
+asio::awaitable<std::optional<agents::account>> ws_session::authenticate(const std::string& pass,
                                                                          std::vector<v1::Role> roles,
                                                                          const std::string& refusal) {
-  auto who = co_await context_.accounts.authenticate(token);
+  if (pass.empty()) {
+    send_error("", v1::NOT_AUTHENTICATED, "open this WebSocket with ?pass= from POST /api/v1/auth/socket-pass");
+    close();
+    co_return std::nullopt;
+  }
+  auto who = co_await context_.accounts.redeem_socket_pass(pass);
   if (!who) {
     send_error("", who.error());
     close();
@@ -90,7 +96,14 @@ asio::awaitable<std::optional<agents::account>> ws_session::authenticate(const s
     close();
     co_return std::nullopt;
   }
+  context_.connections.add_staff(who->username, shared_from_this());
   co_return std::move(*who);
+}
+
+void ws_session::end_access() {
+  core::logger("gateway")->info("{} closed: the account's access ended", log_id_);
+  send_error("", v1::NOT_AUTHENTICATED, "signed out: the account was disabled or its role or password changed");
+  close();
 }
 
 void ws_session::send(const google::protobuf::Message& frame) {

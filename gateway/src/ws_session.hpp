@@ -50,6 +50,8 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   virtual void place_in_line(int /*position*/, int /*staffed*/) {}
   /// Sends a close frame after what is queued.
   void close();
+  /// The account's access was revoked: says so (NOT_AUTHENTICATED) and closes.
+  void end_access();
 
  protected:
   virtual boost::asio::awaitable<void> on_open() = 0;
@@ -57,9 +59,10 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   virtual boost::asio::awaitable<void> on_refresh(bool resync) = 0;
   virtual boost::asio::awaitable<void> on_closed() = 0;
 
-  /// The account behind the connection's token when its role is one of `roles`; otherwise sends
-  /// the error (not signed in, or `refusal` as FORBIDDEN), closes, and gives nothing.
-  boost::asio::awaitable<std::optional<agents::account>> authenticate(const std::string& token,
+  /// The account behind the connection's single-use pass (POST /api/v1/auth/socket-pass) when its
+  /// role is one of `roles`, registered to be closed when its access ends; otherwise sends the
+  /// error (not signed in, or `refusal` as FORBIDDEN), closes, and gives nothing.
+  boost::asio::awaitable<std::optional<agents::account>> authenticate(const std::string& pass,
                                                                       std::vector<v1::Role> roles,
                                                                       const std::string& refusal);
   /// Queues a frame in the encoding the client last used.

@@ -274,7 +274,7 @@ asio::awaitable<result<chat_entry>> engine::post_chat(const std::string& session
 }
 
 asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1::AgentStatus status,
-                                                 std::string request_id) {
+                                                 std::string request_id, std::string reason) {
   if (auto ok = check_skills(agent.skills); !ok) co_return ok.error();
   if (auto ok = check_skills(agent.backup_skills); !ok) co_return ok.error();
   std::vector<std::string> keys{agent_key(agent.id)};
@@ -284,7 +284,7 @@ asio::awaitable<result<void>> engine::set_status(const agent_profile& agent, v1:
                                 core::join_list(agent.skills),
                                 core::join_list(agent.backup_skills),
                                 std::to_string(agent.chat_capacity),
-                                "lawyer"};
+                                std::move(reason)};
   auto reply = co_await run("set_status", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   co_return result<void>{};

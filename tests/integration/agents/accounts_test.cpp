@@ -89,11 +89,44 @@ TEST_F(Accounts, ADisabledAccountIsRefusedAtOnce) {
     ASSERT_TRUE(co_await accounts.create(lawyer("wang")));
     auto login = co_await accounts.login("wang", "long enough password");
     ASSERT_TRUE(login);
+    auto pass = co_await accounts.issue_socket_pass(login->who);
     ASSERT_TRUE(co_await accounts.set_disabled("wang", true));
-    EXPECT_EQ((co_await accounts.authenticate(login->token)).error(), agents::errc::account_disabled);
+    // Disabling revokes: the token and the unused pass are gone, not merely refused.
+    EXPECT_EQ((co_await accounts.authenticate(login->token)).error(), agents::errc::not_authenticated);
+    EXPECT_EQ((co_await accounts.redeem_socket_pass(pass->pass)).error(), agents::errc::not_authenticated);
     EXPECT_EQ((co_await accounts.login("wang", "long enough password")).error(), agents::errc::account_disabled);
     ASSERT_TRUE(co_await accounts.set_disabled("wang", false));
-    EXPECT_TRUE(co_await accounts.authenticate(login->token));
+    EXPECT_EQ((co_await accounts.authenticate(login->token)).error(), agents::errc::not_authenticated)
+        << "enabling again does not bring a revoked token back";
+    auto again = co_await accounts.login("wang", "long enough password");
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(co_await accounts.authenticate(again->token));
+  }());
+}
+
+TEST_F(Accounts, ASocketPassOpensOnceAndLogoutEndsOnlyItsOwnToken) {
+  run([this]() -> asio::awaitable<void> {
+    ASSERT_TRUE(co_await accounts.create(lawyer("zhao")));
+    auto phone = co_await accounts.login("zhao", "long enough password");
+    auto desk = co_await accounts.login("zhao", "long enough password");
+    ASSERT_TRUE(phone && desk);
+    auto pass = co_await accounts.issue_socket_pass(desk->who);
+    ASSERT_TRUE(pass);
+    EXPECT_EQ(pass->pass.size(), 64u);
+    auto redeemed = co_await accounts.redeem_socket_pass(pass->pass);
+    ASSERT_TRUE(redeemed);
+    EXPECT_EQ(redeemed->username, "zhao");
+    EXPECT_EQ((co_await accounts.redeem_socket_pass(pass->pass)).error(), agents::errc::not_authenticated)
+        << "a pass is used up";
+    EXPECT_EQ((co_await accounts.redeem_socket_pass(desk->token)).error(), agents::errc::not_authenticated)
+        << "a token is not a pass";
+    ASSERT_TRUE(co_await accounts.logout(phone->token));
+    EXPECT_FALSE(co_await accounts.authenticate(phone->token));
+    EXPECT_TRUE(co_await accounts.authenticate(desk->token));
+    auto revoked = co_await accounts.revoke_all("zhao");
+    ASSERT_TRUE(revoked);
+    EXPECT_EQ(*revoked, 1) << "the desk's token (the logged-out one and the used pass are gone already)";
+    EXPECT_FALSE(co_await accounts.authenticate(desk->token));
   }());
 }
 

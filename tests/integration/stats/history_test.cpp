@@ -4,6 +4,7 @@
 // mid-batch writes every session exactly once; today's live sessions count as if archived;
 // trimming Redis changes no figure; PostgreSQL holding the same rows gives the same reports.
 #include "async.hpp"
+#include "cli_run.hpp"
 #include "postgres_server.hpp"
 #include "redis_server.hpp"
 
@@ -14,8 +15,6 @@
 #include <hotline/stats/report_format.hpp>
 
 #include <gtest/gtest.h>
-
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -490,15 +489,8 @@ TEST_F(History, PostgreSQLHoldingTheSameRowsGivesTheSameReports) {
 
 namespace {
 
-// Runs the real `hotline` binary; its exit status and what it printed.
 std::pair<int, std::string> hotline_cli(const std::string& arguments) {
-  std::string output;
-  FILE* pipe = ::popen((std::string(HOTLINE_BIN) + " " + arguments + " 2>&1").c_str(), "r");
-  if (!pipe) return {-1, ""};
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return test::hotline_cli(HOTLINE_BIN, arguments);
 }
 
 }  // namespace

@@ -37,15 +37,32 @@ TEST(TranscriptCursor, PushesGoOutOnceAndInOrder) {
 
 TEST(TranscriptCursor, ARequestIsAnsweredOnceWhicheverOfReplyAndPushComesFirst) {
   transcript_cursor reply_first;
-  EXPECT_EQ(ids(reply_first.offer("s1", line("1-0"), "r1")), list{"1-0/r1"});
-  EXPECT_EQ(ids(reply_first.offer("s1", line("1-0"), "r1")), list{}) << "its push";
+  EXPECT_EQ(ids(reply_first.replied("s1", line("1-0"), "r1")), list{}) << "a new line waits for its push";
+  EXPECT_EQ(ids(reply_first.offer("s1", line("1-0"), "r1")), list{"1-0/r1"}) << "its push";
 
   transcript_cursor push_first;
   EXPECT_EQ(ids(push_first.offer("s1", line("1-0"), "r1")), list{"1-0/r1"});
-  EXPECT_EQ(ids(push_first.offer("s1", line("1-0"), "r1")), list{}) << "the reply";
+  EXPECT_EQ(ids(push_first.replied("s1", line("1-0"), "r1")), list{}) << "the reply";
 
   transcript_cursor other_side;  // the other party sees the line without the request id
   EXPECT_EQ(ids(other_side.offer("s1", line("1-0"), "")), list{"1-0"});
+}
+
+TEST(TranscriptCursor, AReplyThatOvertakesAnEarlierLinesPushDoesNotHideThatLine) {
+  // The lawyer's own line 3-0 is replied to while the caller's 2-0 is still on the pub/sub
+  // connection: shown at once, 3-0 would make 2-0 look old and drop it.
+  transcript_cursor c;
+  EXPECT_EQ(ids(c.offer("s1", line("1-0"), "")), list{"1-0"});
+  EXPECT_EQ(ids(c.replied("s1", line("3-0"), "l3")), list{});
+  EXPECT_EQ(ids(c.offer("s1", line("2-0"), "")), list{"2-0"});
+  EXPECT_EQ(ids(c.offer("s1", line("3-0"), "")), list{"3-0/l3"}) << "its push answers the request";
+  // A push lost on the way: the next line's push brings the waiting one first.
+  EXPECT_EQ(ids(c.replied("s1", line("4-0"), "l4")), list{});
+  EXPECT_EQ(ids(c.offer("s1", line("5-0"), "")), (list{"4-0/l4", "5-0"}));
+  // Or the read after a reconnect does.
+  EXPECT_EQ(ids(c.replied("s1", line("6-0"), "l6")), list{});
+  c.begin_read();
+  EXPECT_EQ(ids(c.end_read("s1", {line("6-0")})), list{"6-0/l6"});
 }
 
 TEST(TranscriptCursor, ARetriedRequestIsAnsweredEvenWhenItsLineWasShown) {

@@ -1,6 +1,10 @@
 #pragma once
 // Lawyer and manager accounts, passwords (argon2id) and login tokens, kept in Redis under the
-// centre's hash tag: {c}:account:<username> (hash), {c}:accounts (set), {c}:token:<sha256> (string).
+// centre's hash tag: {c}:account:<username> (hash), {c}:accounts (set), {c}:token:<sha256> (string:
+// the username), {c}:socket_pass:<sha256> (string: the username; single use, 30 s) and
+// {c}:credentials:<username> (set of the token and pass keys issued to the account, so that all of
+// them can be revoked at once). A revocation is published on {c}:revoked (the username) for every
+// gateway to close the account's WebSockets.
 
 #include "hotline/agents/errc.hpp"
 
@@ -41,6 +45,11 @@ struct new_account {
   std::string password;
 };
 
+struct socket_pass {
+  std::string pass;  ///< 256 random bits; only its SHA-256 is stored
+  std::int64_t expires_at_ms = 0;
+};
+
 struct login_result {
   std::string token;  ///< 256 random bits; only its SHA-256 is stored
   account who;
@@ -55,7 +64,12 @@ class accounts {
   boost::asio::awaitable<result<account>> create(new_account request);
   boost::asio::awaitable<result<std::vector<account>>> list();
   boost::asio::awaitable<result<account>> find(const std::string& username);
+  /// Disabling also revokes every token of the account.
   boost::asio::awaitable<result<void>> set_disabled(const std::string& username, bool disabled);
+  /// Changes the account's role and revokes every token of it.
+  boost::asio::awaitable<result<void>> set_role(const std::string& username, v1::Role role);
+  /// Replaces the account's password and revokes every token of it.
+  boost::asio::awaitable<result<void>> set_password(const std::string& username, const std::string& password);
   /// Replaces the account's categories (both levels), languages and chat capacity with `skills`'s.
   boost::asio::awaitable<result<void>> set_skills(const std::string& username, const account& skills);
 
@@ -70,11 +84,32 @@ class accounts {
   /// The account behind a token, read fresh, so a disabled account is refused at once.
   boost::asio::awaitable<result<account>> authenticate(const std::string& token);
   boost::asio::awaitable<result<void>> logout(const std::string& token);
+  /// Deletes every token and socket pass of the account and announces it on revocations_channel();
+  /// gives how many were deleted.
+  boost::asio::awaitable<result<int>> revoke_all(const std::string& username);
+  /// Where revocations are published: the username, for the gateways to close its WebSockets.
+  std::string revocations_channel() const { return prefix_ + "revoked"; }
+
+  /// A single-use pass for opening one WebSocket, so that the token itself never travels in a URL.
+  boost::asio::awaitable<result<socket_pass>> issue_socket_pass(const account& who);
+  /// The account behind a pass, which is used up; a disabled account is refused.
+  boost::asio::awaitable<result<account>> redeem_socket_pass(const std::string& pass);
 
  private:
   boost::asio::awaitable<result<std::string>> hash_off_thread(std::string password);
   boost::asio::awaitable<bool> verify_off_thread(std::string password, std::string encoded);
   std::string account_key(const std::string& username) const { return prefix_ + "account:" + username; }
+  /// The enabled account a credential names; a vanished one is NOT_AUTHENTICATED.
+  boost::asio::awaitable<result<account>> holder(const std::string& username);
+  std::string credentials_key(const std::string& username) const { return prefix_ + "credentials:" + username; }
+  /// Stores `key` → username for `ttl_ms` and lists it among the account's credentials.
+  boost::asio::awaitable<result<void>> store_credential(const std::string& key, const std::string& username,
+                                                        std::int64_t ttl_ms);
+  /// Sets account fields, then revokes every credential of the account.
+  boost::asio::awaitable<result<void>> change_and_revoke(const std::string& username,
+                                                         std::vector<std::string> fields);
+  /// The same, giving how many credentials were deleted.
+  boost::asio::awaitable<result<int>> revoke_after(const std::string& username, std::vector<std::string> fields);
 
   core::redis_client& redis_;
   const core::config& config_;

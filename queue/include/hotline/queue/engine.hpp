@@ -65,8 +65,10 @@ class engine {
   boost::asio::awaitable<result<chat_entry>> post_chat(const std::string& session_id, v1::Party from,
                                                        const std::string& agent_id, const std::string& sender_name,
                                                        const std::string& text, std::string request_id);
+  /// `reason` is shown beside the status: "lawyer" (their own choice) or "access_ended" (an
+  /// administrator disabled the account or changed its role or password).
   boost::asio::awaitable<result<void>> set_status(const agent_profile& agent, v1::AgentStatus status,
-                                                  std::string request_id);
+                                                  std::string request_id, std::string reason = "lawyer");
   /// Moves a connected session to another skill's queue or out to another hotline.
   boost::asio::awaitable<result<v1::SessionState>> transfer(const std::string& agent_id,
                                                             const transfer_request& request, std::string request_id);
