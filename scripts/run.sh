@@ -51,7 +51,7 @@ if (( phone )); then
   echo "hotline: phone channel: Kamailio and rtpengine started (logs in var/phone/; docs/telephony.md says how to dial)"
 fi
 
-"$hotline" serve --config "$config" "${args[@]}" &
+"$hotline" serve --config "$config" --demo-accounts "${args[@]}" &
 serve=$!
 pids+=("$serve")
 if (( demo )); then

@@ -84,6 +84,39 @@ return 1
 
 constexpr std::int64_t socket_pass_ttl_ms = 30'000;
 
+// KEYS: the username's failures and lock, the source's failures and lock (throttle_keys).
+const char* const login_wait_script = R"lua(
+return math.max(redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[4]), 0)
+)lua";
+
+// ARGV[1] the window (ms), ARGV[2] the username's limit, ARGV[3] the source's, ARGV[4] the first
+// lock (ms), ARGV[5] the longest. Past a limit every failure locks again, for twice as long.
+const char* const login_failed_script = R"lua(
+local function failed(count_key, lock_key, limit)
+  local n = redis.call('INCR', count_key)
+  redis.call('PEXPIRE', count_key, ARGV[1])
+  if n >= tonumber(limit) then
+    local lock = math.min(tonumber(ARGV[4]) * 2 ^ math.min(n - tonumber(limit), 30), tonumber(ARGV[5]))
+    redis.call('SET', lock_key, n, 'PX', math.floor(lock))
+  end
+end
+failed(KEYS[1], KEYS[2], ARGV[2])
+if KEYS[3] ~= KEYS[1] then failed(KEYS[3], KEYS[4], ARGV[3]) end
+return 1
+)lua";
+
+// Counts a login in for as long as it waits for and runs the password hash.
+class pending_login {
+ public:
+  explicit pending_login(std::atomic<int>& pending) : pending_(pending) { ++pending_; }
+  ~pending_login() { --pending_; }
+  pending_login(const pending_login&) = delete;
+  pending_login& operator=(const pending_login&) = delete;
+
+ private:
+  std::atomic<int>& pending_;
+};
+
 bool all_known(const std::vector<std::string>& codes, const std::vector<core::catalog_entry>& catalog) {
   return std::all_of(codes.begin(), codes.end(), [&](const std::string& code) {
     return std::any_of(catalog.begin(), catalog.end(), [&](const auto& entry) { return entry.code == code; });
@@ -296,14 +329,50 @@ asio::awaitable<result<std::string>> accounts::sip_ha1(const std::string& userna
   co_return ha1;
 }
 
-asio::awaitable<result<login_result>> accounts::login(const std::string& username, const std::string& password) {
+std::vector<std::string> accounts::throttle_keys(const std::string& username, const std::string& source) const {
+  const auto user = core::sha256_hex(username);
+  // No source (the command line, tests): the username's keys stand in, and count once.
+  const auto from = source.empty() ? "user:" + user : "source:" + source;
+  return {prefix_ + "login_failures:user:" + user, prefix_ + "login_lock:user:" + user,
+          prefix_ + "login_failures:" + from, prefix_ + "login_lock:" + from};
+}
+
+asio::awaitable<result<std::chrono::milliseconds>> accounts::login_wait(const std::string& username,
+                                                                         const std::string& source) {
+  std::vector<std::string> command{"EVAL", login_wait_script, "4"};
+  for (auto& key : throttle_keys(username, source)) command.push_back(std::move(key));
+  auto reply = co_await redis_.exec(std::move(command));
+  if (!reply) co_return reply.error();
+  if (reply->is_error()) co_return make_error_code(core::errc::protocol_error);
+  co_return std::chrono::milliseconds(reply->integer);
+}
+
+asio::awaitable<result<login_result>> accounts::login(const std::string& username, const std::string& password,
+                                                      const std::string& source) {
+  if (pending_logins_ >= config_.accounts.max_pending_logins) co_return make_error_code(errc::login_busy);
+  pending_login counted(pending_logins_);
   std::vector<std::string> command{"HGETALL", account_key(username)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   const bool known = reply->is_array() && !reply->elements.empty();
   const std::string encoded = known ? reply->field("password_hash").text : dummy_hash_;
   const bool matches = co_await verify_off_thread(password, encoded);
-  if (!known || !matches) co_return make_error_code(errc::invalid_credentials);
+  const auto keys = throttle_keys(username, source);
+  if (!known || !matches) {
+    const auto& a = config_.accounts;
+    std::vector<std::string> failed{"EVAL", login_failed_script, "4", keys[0], keys[1], keys[2], keys[3],
+                                    std::to_string(std::int64_t{a.login_failure_window_seconds} * 1000),
+                                    std::to_string(a.login_failures_per_user),
+                                    std::to_string(a.login_failures_per_source),
+                                    std::to_string(std::int64_t{a.login_lock_seconds} * 1000),
+                                    std::to_string(std::int64_t{a.login_lock_max_seconds} * 1000)};
+    auto counted_failure = co_await redis_.exec(std::move(failed));
+    if (!counted_failure) co_return counted_failure.error();
+    co_return make_error_code(errc::invalid_credentials);
+  }
+  std::vector<std::string> forgiven{"DEL", keys[0], keys[1]};
+  auto cleared = co_await redis_.exec(std::move(forgiven));
+  if (!cleared) co_return cleared.error();
   account who = decode_account(*reply);
   if (who.disabled) co_return make_error_code(errc::account_disabled);
 

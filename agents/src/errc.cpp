@@ -31,6 +31,10 @@ class category final : public boost::system::error_category {
         return "unknown category or language";
       case errc::bad_capacity:
         return "chat capacity must be between 1 and 20";
+      case errc::login_throttled:
+        return "too many failed logins for this account or from this address: wait and try again";
+      case errc::login_busy:
+        return "too many logins at once: try again in a moment";
     }
     return "unknown accounts error";
   }

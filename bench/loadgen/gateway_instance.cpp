@@ -41,6 +41,9 @@ std::string config_text(const std::filesystem::path& dir, int max_queue_length, 
     << "[archive]\nurl = \"\"\nretention_hours = 168\nbatch_size = 500\npoll_interval_ms = 200\nlease_seconds = 10\n"
     << "trim_interval_seconds = 60\n"
     << "[accounts]\ntoken_ttl_hours = 12\ndemo_accounts = false\n"
+    // The generator's callers all come from 127.0.0.1 and fill queues on purpose.
+    << "[admission]\nmax_connections = 1000000\nstaff_reserve = 100\ncaller_sockets_per_source = 1000000\n"
+    << "starts_per_source_per_minute = 1000000\nwaiting_per_source = 1000000\nchat_queue_share_percent = 100\n"
     << "[log]\nlevel = \"warn\"\n"
     << "[phone]\nenabled = false\n";
   return t.str();

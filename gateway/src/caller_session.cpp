@@ -116,6 +116,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
   request.language = start.language();
   request.priority = start.priority();
   request.contact = start.contact();
+  request.source = source_;
   // Followed before it exists: a lawyer may take the session before the reply to `start` is
   // back, and the push of that change must find this connection. It waits for the reply.
   follow(request.session_id, request.category + ":" + request.language);
@@ -126,6 +127,7 @@ asio::awaitable<void> caller_session::start(const std::string& request_id, const
     context_.connections.remove(this);
     session_id_.clear();
     held_.reset();
+    if (started.error() == queue::errc::rate_limited) ++context_.metrics.starts_rate_limited_total;
     send_error(request_id, started.error());
     co_return;
   }

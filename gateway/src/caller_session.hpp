@@ -11,7 +11,9 @@ namespace hotline::gateway {
 
 class caller_session final : public framed_session<v1::CallerServerFrame> {
  public:
-  using framed_session::framed_session;
+  /// `source`: the caller's address as admission counts it (per-source limits of `start`).
+  caller_session(websocket_stream stream, gateway_context& context, std::string log_id, std::string source)
+      : framed_session(std::move(stream), context, std::move(log_id)), source_(std::move(source)) {}
 
  private:
   boost::asio::awaitable<void> on_open() override;
@@ -35,6 +37,7 @@ class caller_session final : public framed_session<v1::CallerServerFrame> {
   void show(const queue::session_view& session, const std::vector<std::string>& request_ids);
   std::string scoped(const std::string& request_id) const;
 
+  const std::string source_;
   std::string session_id_;
   std::string token_;  ///< the caller's session token; it also reads their ticket
   /// Names this connection to routing, so that its late close cannot undo a newer resume.

@@ -73,6 +73,8 @@ boost::system::result<core::config, std::string> effective_config(const cli_args
   if (auto web = pick("web-root", "HOTLINE_WEB_ROOT")) config.server.web_root = *web;
   if (auto archive = pick("archive", "HOTLINE_ARCHIVE_URL")) config.archive.url = *archive;
   if (args.option("no-phone")) config.phone.enabled = false;
+  if (args.option("demo-accounts")) config.accounts.demo_accounts = true;
+  if (const char* token = std::getenv("HOTLINE_METRICS_TOKEN"); token && *token) config.server.metrics_token = token;
   return config;
 }
 

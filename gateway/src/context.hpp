@@ -2,6 +2,7 @@
 // What every part of the gateway reaches: configuration, the module APIs, the connection registry
 // and the metrics. Outlives every connection of its shard.
 
+#include "admission.hpp"
 #include "metrics.hpp"
 #include "registry.hpp"
 
@@ -30,6 +31,7 @@ struct gateway_context {
   archive_service& archive;  ///< the first shard's: reports run there
   gateway_metrics& metrics;
   phone_service* phone = nullptr;  ///< the phone channel (the first shard's; null on the others)
+  admission* gate = nullptr;       ///< the node's connection limits, shared by every shard
   registry connections = {};
   std::uint64_t next_connection_id = 1;
   /// The first shard's: every shard, the first included; new caller and lawyer WebSockets go to

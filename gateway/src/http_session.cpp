@@ -44,7 +44,8 @@ asio::awaitable<void> write_and_close(beast::tcp_stream& stream, http_response r
 
 // Caller and lawyer WebSockets, the hot path, spread over the io threads (shards) in turn; the
 // socket moves to the shard's io_context, and the session lives there from the handshake on.
-void hand_over(gateway_context& context, beast::tcp_stream stream, http_request request, const std::string& log_id) {
+void hand_over(gateway_context& context, beast::tcp_stream stream, http_request request, const std::string& log_id,
+               admission::slot slot, std::string source) {
   auto& shards = context.ws_shards;
   gateway_context& target = shards.empty() ? context : *shards[context.next_ws_shard++ % shards.size()];
   boost::system::error_code ec;
@@ -55,14 +56,17 @@ void hand_over(gateway_context& context, beast::tcp_stream stream, http_request 
     core::logger("gateway")->warn("{} could not hand the WebSocket over: {}", log_id, ec.message());
     return;
   }
-  asio::post(target.executor, [&target, protocol, handle, request = std::move(request), log_id]() mutable {
+  auto moved = std::make_shared<admission::slot>(std::move(slot));
+  asio::post(target.executor, [&target, protocol, handle, request = std::move(request), log_id, moved,
+                               source = std::move(source)]() mutable {
     websocket_stream ws(asio::ip::tcp::socket(target.executor, protocol, handle));
     const std::string_view target_uri = request.target();
     std::shared_ptr<ws_session> session;
     if (target_uri.starts_with("/ws/caller"))
-      session = std::make_shared<caller_session>(std::move(ws), target, log_id);
+      session = std::make_shared<caller_session>(std::move(ws), target, log_id, std::move(source));
     else
       session = std::make_shared<agent_session>(std::move(ws), target, log_id, query_parameters(target_uri)["pass"]);
+    session->hold(std::move(*moved));
     asio::co_spawn(
         target.executor, [session, request = std::move(request)]() mutable { return session->run(std::move(request)); },
         asio::detached);
@@ -71,7 +75,8 @@ void hand_over(gateway_context& context, beast::tcp_stream stream, http_request 
 
 }  // namespace
 
-asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::socket socket) {
+asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::socket socket,
+                                       admission::slot slot) {
   const auto& limits = context.config.server;
   const std::string log_id = "conn#" + std::to_string(context.next_connection_id++);
   boost::system::error_code peer_ec;
@@ -114,8 +119,24 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
         co_await write_and_close(stream, error_response(request, v1::ORIGIN_FORBIDDEN, "origin not allowed"));
         co_return;
       }
+      std::string source;
+      if (path == "/ws/caller") {
+        // Anonymous: within the node's share for callers and the source's own.
+        source = context.gate->source_of(peer, request["X-Forwarded-For"]);
+        const auto verdict = context.gate->become_caller(slot, source);
+        if (verdict != admission::verdict::admitted) {
+          ++context.metrics.callers_refused_total;
+          const bool node_full = verdict == admission::verdict::node_full;
+          auto refused = node_full ? error_response(request, v1::BUSY, "the hotline is at its connection limit")
+                                   : error_response(request, v1::RATE_LIMITED, "too many connections from this address");
+          refused.result(node_full ? http::status::service_unavailable : http::status::too_many_requests);
+          refused.set(http::field::retry_after, node_full ? "5" : "10");
+          co_await write_and_close(stream, std::move(refused));
+          co_return;
+        }
+      }
       if (path == "/ws/caller" || path == "/ws/agent") {
-        hand_over(context, std::move(stream), std::move(request), log_id);
+        hand_over(context, std::move(stream), std::move(request), log_id, std::move(slot), std::move(source));
         co_return;
       }
       std::shared_ptr<ws_session> session;
@@ -133,6 +154,7 @@ asio::awaitable<void> serve_connection(gateway_context& context, asio::ip::tcp::
       }
       // The WebSocket runs on in a frame of its own: this one, with the HTTP parser and buffer, ends
       // here rather than living as long as the socket (an idle caller costs kilobytes less).
+      session->hold(std::move(slot));
       const auto executor = session->get_executor();
       asio::co_spawn(
           executor, [session, request = std::move(request)]() mutable { return session->run(std::move(request)); },

@@ -9,7 +9,9 @@
 
 namespace hotline::gateway {
 
-boost::asio::awaitable<void> serve_connection(gateway_context& context, boost::asio::ip::tcp::socket socket);
+/// Serves one accepted connection, which holds `slot` of the node's admission until it closes.
+boost::asio::awaitable<void> serve_connection(gateway_context& context, boost::asio::ip::tcp::socket socket,
+                                              admission::slot slot);
 
 /// True when a WebSocket upgrade from `origin` (empty: not a browser) may proceed for `host`.
 bool origin_allowed(const core::server_config& config, std::string_view origin, std::string_view host);

@@ -5,6 +5,8 @@
 
 #include <iostream>
 
+#include <sys/stat.h>
+
 namespace {
 
 const char* const usage = R"(usage: hotline <command> [options]
@@ -17,6 +19,9 @@ commands:
              admin create --username U --role LAWYER|SUPERVISOR|ADMIN [--name N] [--password P]
                           [--categories a,b] [--backup-categories c] [--languages zh,en] [--chat-capacity 3]
              admin disable --username U        admin enable --username U
+             admin set-role --username U --role LAWYER|SUPERVISOR|ADMIN
+             admin set-password --username U [--password P]
+                          (disable, set-role and set-password sign the account out everywhere at once)
              admin set-skills --username U [--categories a,b] [--backup-categories c] [--languages zh] [--chat-capacity 3]
              admin set-sip-password --username U [--password P]   the lawyer's softphone password
                           (only its digest hash is stored; generated and printed when not given)
@@ -41,6 +46,7 @@ options (every command):
   --data-dir DIR     data directory (or $HOTLINE_DATA_DIR)
   --web-root DIR     the pages to serve (or $HOTLINE_WEB_ROOT)
   --no-phone         serve without the phone channel (no evapi, no DTMF socket, /cti/ answers 404)
+  --demo-accounts    serve: create the demo accounts on the first run (the local demo of run.sh)
   --archive URL      sqlite:<path> or postgresql://… (or $HOTLINE_ARCHIVE_URL); default <data-dir>/archive.db
 )";
 
@@ -48,6 +54,9 @@ options (every command):
 
 int main(int argc, char** argv) {
   using namespace hotline::gateway;
+  // Everything the system writes (archive, recordings, rendered configs with secrets, logs) is
+  // its own: nobody else on the machine reads callers' data.
+  ::umask(077);
   cli_args args;
   std::string error;
   if (!parse_cli(argc, argv, args, error)) {

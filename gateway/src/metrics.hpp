@@ -22,7 +22,15 @@ namespace hotline::gateway {
   X(ws_slow_consumers_total, counter, "WebSockets closed because their outbound queue was full") \
   X(sessions_started_total, counter, "caller sessions started through this gateway")             \
   X(sweeper_deadlines_total, counter, "deadlines (offer, wrap-up, grace) this gateway acted on") \
-  X(notifications_total, counter, "pub/sub change hints received")
+  X(notifications_total, counter, "pub/sub change hints received")                             \
+  X(logins_total, counter, "logins that succeeded")                                              \
+  X(logins_failed_total, counter, "logins refused for a wrong username or password")             \
+  X(logins_throttled_total, counter, "logins refused (429) while the username or address is locked") \
+  X(logins_busy_total, counter, "logins refused (503) with the password hashing queue full")     \
+  X(access_ended_total, counter, "staff WebSockets closed because their account's access ended")  \
+  X(connections_refused_total, counter, "connections closed at accept: the node held max_connections") \
+  X(callers_refused_total, counter, "caller WebSockets refused: the anonymous share or the source's was full") \
+  X(starts_rate_limited_total, counter, "caller starts refused: the source started or holds too many sessions")
 
 /// What /metrics reads when it is scraped, besides the gateway's own counters.
 struct scrape {

@@ -814,7 +814,8 @@ asio::awaitable<wire_result<v1::CtiCallReply>> phone_service::route_call(const v
   if (category.empty()) category = d.context.queue.known_category(d.phone().default_category) ? d.phone().default_category
                                                                                                : categories.front().code;
   queue::start_request start{sid, "", v1::PHONE, category, d.context.config.routing.languages.front().code,
-                             v1::PRIORITY_UNSPECIFIED, core::mask_phone_numbers(number_of(request.caller()))};
+                             v1::PRIORITY_UNSPECIFIED, core::mask_phone_numbers(number_of(request.caller())),
+                             /*source=*/""};
   auto started = co_await d.context.queue.start(start, "cti-start:" + sid);
   if (!started && started.error() != queue::errc::session_exists) {
     if (started.error() == queue::errc::queue_full) {

@@ -77,6 +77,12 @@ http_response make_response(const http_request& request, http::status status, st
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
   res.set("X-Content-Type-Options", "nosniff");
+  // The pages load only their own scripts, styles and sockets, are never framed, and leak no URL.
+  res.set("Content-Security-Policy",
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+          "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
   res.keep_alive(request.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -114,6 +120,13 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
+// 127.0.0.1 arriving on a dual-stack socket is ::ffff:127.0.0.1.
+bool from_loopback(const asio::ip::address& peer) {
+  if (peer.is_v6() && peer.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, peer.to_v6()).is_loopback();
+  return peer.is_loopback();
+}
+
 std::string bearer_token(const http_request& request) {
   const auto header = request[http::field::authorization];
   constexpr std::string_view prefix = "Bearer ";
@@ -121,18 +134,40 @@ std::string bearer_token(const http_request& request) {
   return std::string(header.substr(prefix.size()));
 }
 
-asio::awaitable<http_response> login(gateway_context& context, const http_request& request) {
+http_response retry_later(const http_request& request, const boost::system::error_code& ec, std::int64_t after_ms) {
+  auto res = wire_error_response(request, to_wire(ec));
+  res.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(1, (after_ms + 999) / 1000)));
+  return res;
+}
+
+asio::awaitable<http_response> login(gateway_context& context, const http_request& request,
+                                     const asio::ip::address& peer) {
   v1::LoginRequest body;
   std::string error;
   if (!decode_frame(request.body(), frame_encoding::json, body, error))
     co_return error_response(request, v1::BAD_REQUEST, "body must be {\"username\",\"password\"}: " + error);
-  if (body.username().empty() || body.password().empty() || body.password().size() > 1024)
+  if (body.username().empty() || body.password().empty() || body.password().size() > 1024 ||
+      body.username().size() > 256)
     co_return error_response(request, v1::BAD_REQUEST, "username and password are required");
-  auto result = co_await context.accounts.login(body.username(), body.password());
+  const auto source = context.gate->source_of(peer, request["X-Forwarded-For"]);
+  auto wait = co_await context.accounts.login_wait(body.username(), source);
+  if (!wait) co_return wire_error_response(request, to_wire(wait.error()));
+  if (wait->count() > 0) {
+    ++context.metrics.logins_throttled_total;
+    core::logger("gateway")->warn("throttled login for '{}' from {} ({} ms left)", body.username(), source,
+                                  wait->count());
+    co_return retry_later(request, agents::errc::login_throttled, wait->count());
+  }
+  auto result = co_await context.accounts.login(body.username(), body.password(), source);
   if (!result) {
-    core::logger("gateway")->info("failed login for '{}': {}", body.username(), result.error().message());
+    const bool busy = result.error() == agents::errc::login_busy;
+    ++(busy ? context.metrics.logins_busy_total : context.metrics.logins_failed_total);
+    core::logger("gateway")->info("failed login for '{}' from {}: {}", body.username(), source,
+                                  result.error().message());
+    if (busy) co_return retry_later(request, result.error(), 1000);
     co_return wire_error_response(request, to_wire(result.error()));
   }
+  ++context.metrics.logins_total;
   v1::LoginResponse out;
   out.set_token(result->token);
   out.set_role(result->who.role);
@@ -421,14 +456,21 @@ asio::awaitable<http_response> route(gateway_context& context, const http_reques
                             ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unavailable\"}",
                             "application/json");
   }
-  if (path == "/metrics") co_return make_response(request, http::status::ok, co_await metrics_text(context),
-                                                 "text/plain; version=0.0.4");
+  if (path == "/metrics") {
+    // Operational detail for the operator's scraper, not for the citizens the gateway faces.
+    const auto& token = context.config.server.metrics_token;
+    if (token.empty() ? !from_loopback(peer) : !core::same_secret(bearer_token(request), token))
+      co_return error_response(request, v1::FORBIDDEN,
+                               token.empty() ? "metrics are served to loopback clients only (or set HOTLINE_METRICS_TOKEN)"
+                                             : "Authorization: Bearer <metrics token> required");
+    co_return make_response(request, http::status::ok, co_await metrics_text(context), "text/plain; version=0.0.4");
+  }
   if (path.starts_with("/cti/")) co_return co_await cti(context, request, path, peer);
   if (path == "/api/v1/recordings" || path.starts_with("/api/v1/recordings/"))
     co_return co_await recordings(context, request, path);
   if (path == "/api/v1/auth/login") {
     if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");
-    co_return co_await login(context, request);
+    co_return co_await login(context, request, peer);
   }
   if (path == "/api/v1/auth/logout") {
     if (method != http::verb::post) co_return error_response(request, v1::METHOD_NOT_ALLOWED, "use POST");

@@ -120,12 +120,14 @@ struct server::impl {
        core::redis_client& redis, queue::engine& queue, agents::accounts& accounts, archive_service& archive)
       : io(io),
         redis_options(redis_options),
+        gate(config.admission),
         main(io, config, redis_options, redis, queue, accounts, archive, metrics),
         context(main.context),
         acceptor(io),
         sweep_timer(io),
         phone(context, io.get_executor()) {
     context.phone = &phone;
+    context.gate = &gate;
   }
 
   asio::awaitable<void> accept_loop() {
@@ -140,9 +142,15 @@ struct server::impl {
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      auto slot = gate.connect();
+      if (!slot) {
+        ++context.metrics.connections_refused_total;
+        socket.close(ec);
+        continue;
+      }
       // Without it every small frame waits out the peer's delayed ACK (40 ms on Linux).
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(io, serve_connection(context, std::move(socket)), asio::detached);
+      asio::co_spawn(io, serve_connection(context, std::move(socket), std::move(slot)), asio::detached);
     }
   }
 
@@ -162,6 +170,7 @@ struct server::impl {
   asio::io_context& io;
   const core::redis_options redis_options;
   gateway_metrics metrics;  ///< every shard's
+  admission gate;           ///< every shard's
   shard main;               ///< on the caller's io_context: also HTTP, wallboards, the phone, sweeper, archiver
   gateway_context& context;
   tcp::acceptor acceptor;
@@ -195,6 +204,7 @@ boost::system::result<std::uint16_t, std::string> server::start() {
   d.context.ws_shards.push_back(&d.context);
   for (unsigned i = 1; i < threads; ++i) {
     d.workers.push_back(std::make_unique<worker>(config, d.redis_options, d.context.archive, d.metrics));
+    d.workers.back()->part.context.gate = &d.gate;
     d.context.ws_shards.push_back(&d.workers.back()->part.context);
   }
   for (auto& w : d.workers) w->start();

@@ -44,6 +44,8 @@ wire_error to_wire(const boost::system::error_code& ec) {
         return {v1::UNKNOWN_DESTINATION, 400, message};
       case queue::errc::too_many_sessions:
         return {v1::TOO_MANY_SESSIONS, 409, message};
+      case queue::errc::rate_limited:
+        return {v1::RATE_LIMITED, 429, message, 60};
       case queue::errc::unexpected_reply:
         break;
     }
@@ -66,6 +68,10 @@ wire_error to_wire(const boost::system::error_code& ec) {
       case agents::errc::unknown_skill:
       case agents::errc::bad_capacity:
         return {v1::BAD_REQUEST, 400, message};
+      case agents::errc::login_throttled:
+        return {v1::RATE_LIMITED, 429, message, 1};
+      case agents::errc::login_busy:
+        return {v1::BUSY, 503, message, 1};
     }
   }
   if (ec.category() == stats::stats_category()) {
@@ -99,6 +105,7 @@ std::string error_body_json(const wire_error& error) {
   v1::ErrorBody body;
   body.mutable_error()->set_code(error.code);
   body.mutable_error()->set_message(error.message);
+  body.mutable_error()->set_retry_after_seconds(error.retry_after_seconds);
   return encode_frame(body, frame_encoding::json);
 }
 

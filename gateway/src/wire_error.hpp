@@ -13,6 +13,7 @@ struct wire_error {
   v1::ErrorCode code;
   unsigned http_status;
   std::string message;
+  int retry_after_seconds = 0;  ///< RATE_LIMITED and BUSY
 };
 
 wire_error to_wire(const boost::system::error_code& ec);

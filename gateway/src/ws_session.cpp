@@ -101,6 +101,7 @@ asio::awaitable<std::optional<agents::account>> ws_session::authenticate(const s
 }
 
 void ws_session::end_access() {
+  ++context_.metrics.access_ended_total;
   core::logger("gateway")->info("{} closed: the account's access ended", log_id_);
   send_error("", v1::NOT_AUTHENTICATED, "signed out: the account was disabled or its role or password changed");
   close();
@@ -121,14 +122,19 @@ void ws_session::send(const google::protobuf::Message& frame) {
   outbox_signal_.cancel();
 }
 
-void ws_session::send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message) {
+void ws_session::send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message,
+                            int retry_after_seconds) {
   ++context_.metrics.ws_frame_errors_total;
-  send(*error_frame(request_id, code, message));
+  v1::Error error;
+  error.set_code(code);
+  error.set_message(message);
+  error.set_retry_after_seconds(retry_after_seconds);
+  send(*error_frame(request_id, error));
 }
 
 void ws_session::send_error(const std::string& request_id, const boost::system::error_code& ec) {
   const auto wire = to_wire(ec);
-  send_error(request_id, wire.code, wire.message);
+  send_error(request_id, wire.code, wire.message, wire.retry_after_seconds);
 }
 
 void ws_session::close() {

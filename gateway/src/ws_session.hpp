@@ -48,6 +48,8 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   /// The followed session's place in its queue as of the last tick (0: not in the queue) and the
   /// lawyers on duty for it.
   virtual void place_in_line(int /*position*/, int /*staffed*/) {}
+  /// Keeps the connection's place in the node's admission until the session ends.
+  void hold(admission::slot slot) { slot_ = std::move(slot); }
   /// Sends a close frame after what is queued.
   void close();
   /// The account's access was revoked: says so (NOT_AUTHENTICATED) and closes.
@@ -68,7 +70,8 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
   /// Queues a frame in the encoding the client last used.
   void send(const google::protobuf::Message& frame);
   /// Stable error code and message, echoing the request id.
-  void send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message);
+  void send_error(const std::string& request_id, v1::ErrorCode code, const std::string& message,
+                  int retry_after_seconds = 0);
   void send_error(const std::string& request_id, const boost::system::error_code& ec);
 
   gateway_context& context_;
@@ -76,13 +79,14 @@ class ws_session : public std::enable_shared_from_this<ws_session> {
 
  private:
   /// The error frame of this connection's kind.
-  virtual std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id, v1::ErrorCode code,
-                                                                 const std::string& message) const = 0;
+  virtual std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id,
+                                                                 const v1::Error& error) const = 0;
 
   boost::asio::awaitable<void> write_loop();
   boost::asio::awaitable<void> refresh_loop();
 
   websocket_stream stream_;
+  admission::slot slot_;
   frame_encoding encoding_ = frame_encoding::json;
   std::deque<std::pair<std::string, frame_encoding>> outbox_;
   boost::asio::steady_timer outbox_signal_;
@@ -111,12 +115,11 @@ class framed_session : public ws_session {
   }
 
  private:
-  std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id, v1::ErrorCode code,
-                                                         const std::string& message) const final {
+  std::unique_ptr<google::protobuf::Message> error_frame(const std::string& request_id,
+                                                         const v1::Error& error) const final {
     auto frame = std::make_unique<ServerFrame>();
     if constexpr (requires { frame->set_request_id(request_id); }) frame->set_request_id(request_id);
-    frame->mutable_error()->set_code(code);
-    frame->mutable_error()->set_message(message);
+    *frame->mutable_error() = error;
     return frame;
   }
 };

@@ -47,6 +47,9 @@ local function read_settings(version)
     reply_ms = tonumber(raw.reply_ms),       -- a ticket's reply deadline
     exclusion_ms = tonumber(raw.exclusion_ms), -- a lawyer who declined is not offered the session again for this long
     urgent_boost_ms = tonumber(raw.urgent_boost_ms),
+    chat_share = tonumber(raw.chat_share),         -- percent of max_queue chat callers may fill
+    starts_per_min = tonumber(raw.starts_per_min), -- sessions one source may start per minute
+    waiting_per_source = tonumber(raw.waiting_per_source),
   }
   settings_cache[P] = settings
   return settings

@@ -1,19 +1,41 @@
 -- A caller joins the queue: NEW → QUEUED (and at once → OFFERED when a qualified lawyer is ready).
 -- KEYS[1] {c}:session:<sid>
 -- A[1] sid  A[2] token_hash  A[3] channel  A[4] category  A[5] language  A[6] priority
--- A[7] boost_ms  A[8] contact  A[9] node
+-- A[7] boost_ms  A[8] contact  A[9] node  A[10] the chat caller's source address ('' for none)
+-- Keys of the source's limits: {c}:starts:<source> (starts this minute) and {c}:waiting_from:<source>
+-- (its sessions that may still wait; pruned here, so it holds at most waiting_per_source).
 -- Returns the session as view_session does (so the caller's first frame needs no second read). A
--- full queue is refused (QUEUE_FULL) before anything is written.
+-- full queue (QUEUE_FULL; chat callers may fill only chat_share percent of it, the rest is kept for
+-- calls) or a source over its limits (RATE_LIMITED) is refused before anything is written.
 return once(function()
   local sid, token_hash, channel, category, language = A[1], A[2], A[3], A[4], A[5]
-  local priority, boost_ms, contact, node = A[6], tonumber(A[7]), A[8], A[9]
+  local priority, boost_ms, contact, node, source = A[6], tonumber(A[7]), A[8], A[9], A[10] or ''
   if redis.call('EXISTS', KEYS[1]) == 1 then return fail('SESSION_EXISTS', 'session id already in use') end
   if not boost_ms or category == '' or language == '' then return fail('BAD_REQUEST', 'missing arguments') end
   local skill = category .. ':' .. language
-  if redis.call('ZCARD', P .. 'queue:' .. skill) >= S.max_queue then
-    return fail('QUEUE_FULL', 'the queue for this category and language is full')
+  local queued = redis.call('ZCARD', P .. 'queue:' .. skill)
+  local limit = S.max_queue
+  if channel == 'CHAT' then limit = math.max(1, math.floor(S.max_queue * S.chat_share / 100)) end
+  if queued >= limit then return fail('QUEUE_FULL', 'the queue for this category and language is full') end
+  local starts_key, waiting_key = P .. 'starts:' .. source, P .. 'waiting_from:' .. source
+  if source ~= '' then
+    if tonumber(redis.call('GET', starts_key) or '0') >= S.starts_per_min then
+      return fail('RATE_LIMITED', 'too many sessions started from this address: try again in a minute')
+    end
+    for _, other in ipairs(redis.call('SMEMBERS', waiting_key)) do
+      local state = redis.call('HGET', session_key(other), 'state')
+      if state ~= 'QUEUED' and state ~= 'OFFERED' then redis.call('SREM', waiting_key, other) end
+    end
+    if redis.call('SCARD', waiting_key) >= S.waiting_per_source then
+      return fail('RATE_LIMITED', 'too many sessions waiting from this address')
+    end
   end
   local now = now_ms()
+  if source ~= '' then
+    if redis.call('INCR', starts_key) == 1 then redis.call('PEXPIRE', starts_key, 60000) end
+    redis.call('SADD', waiting_key, sid)
+    redis.call('PEXPIRE', waiting_key, 86400000)
+  end
   local seq = redis.call('INCR', P .. 'seq:queue') % 1000
   -- Integer score: earlier (or boosted) first; the sequence breaks ties FIFO within one millisecond.
   local score = (now - boost_ms) * 1000 + seq

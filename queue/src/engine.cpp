@@ -59,7 +59,10 @@ engine::engine(core::redis_client& redis, const core::config& config)
                {"policy", r.selection},
                {"reply_ms", std::to_string(static_cast<std::int64_t>(r.ticket_reply_hours) * 3600 * 1000)},
                {"exclusion_ms", std::to_string(r.decline_exclusion_seconds * 1000)},
-               {"urgent_boost_ms", std::to_string(r.urgent_boost_seconds * 1000)}};
+               {"urgent_boost_ms", std::to_string(r.urgent_boost_seconds * 1000)},
+               {"chat_share", std::to_string(config.admission.chat_queue_share_percent)},
+               {"starts_per_min", std::to_string(config.admission.starts_per_source_per_minute)},
+               {"waiting_per_source", std::to_string(config.admission.waiting_per_source)}};
   std::string all;
   for (const auto& [name, value] : settings_) all += name + "=" + value + "\n";
   settings_version_ = core::sha256_hex(all).substr(0, 16);
@@ -151,7 +154,8 @@ asio::awaitable<result<session_view>> engine::start(const start_request& request
   std::vector<std::string> keys{session_key(request.session_id)};
   std::vector<std::string> args{request.session_id,       request.token_hash, v1::Channel_Name(request.channel),
                                 request.category,         request.language,   v1::Priority_Name(request.priority),
-                                std::to_string(boost_ms), request.contact,    ""};
+                                std::to_string(boost_ms), request.contact,    "",
+                                request.source};
   auto reply = co_await run("enqueue", std::move(keys), std::move(args), std::move(request_id));
   if (!reply) co_return reply.error();
   auto started = detail::decode_session(*reply);

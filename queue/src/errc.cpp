@@ -18,6 +18,7 @@ constexpr std::pair<std::string_view, errc> script_codes[] = {
     {"QUEUE_FULL", errc::queue_full},
     {"TICKET_NOT_FOUND", errc::ticket_not_found},
     {"TOO_MANY_SESSIONS", errc::too_many_sessions},
+    {"RATE_LIMITED", errc::rate_limited},
 };
 
 class category final : public boost::system::error_category {
@@ -53,6 +54,8 @@ class category final : public boost::system::error_category {
         return "that hotline is not in the list of transfer destinations";
       case errc::too_many_sessions:
         return "the lawyer is at capacity";
+      case errc::rate_limited:
+        return "too many sessions started or waiting from this address: try again later";
     }
     return "unknown queue error";
   }

@@ -292,7 +292,10 @@ export class Stack {
     const errors = [];
     page.on('pageerror', (err) => errors.push(`${label}: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error') fs.appendFileSync(this.file(`${label}.console.log`), `${msg.text()}\n`);
+      if (msg.type() !== 'error') return;
+      fs.appendFileSync(this.file(`${label}.console.log`), `${msg.text()}\n`);
+      // The pages must work under the Content-Security-Policy: anything it blocks is an error.
+      if (msg.text().includes('Content Security Policy')) errors.push(`${label}: ${msg.text()}`);
     });
     // Every WebSocket frame, both ways, for reading after a failure.
     const wsLog = this.file(`${label}.ws.log`);
@@ -345,12 +348,29 @@ export class Stack {
     }
     for (const p of [...this.procs].reverse()) report.push(await p.stop());
     fs.writeFileSync(this.file('stop.txt'), `${report.map((r) => `${r.name}: ${r.how}`).join('\n')}\n`);
+    const leaks = this.personalDataInGatewayLogs();
+    if (leaks.length) this.failed = true;
     if (!this.failed && !KEEP) {
       await fsp.rm(this.dir, { recursive: true, force: true });
     } else {
       process.stderr.write(`[harness] kept ${this.dir}\n`);
     }
+    if (leaks.length) throw new Error(`unmasked personal data in the gateway's logs:\n${leaks.join('\n')}`);
     return report;
+  }
+
+  // Every line any gateway of this stack logged, scanned for a whole mainland mobile number or
+  // resident ID number: the gateway masks them on the way out, whoever logs them.
+  personalDataInGatewayLogs() {
+    const pattern = /(?<![\d*])(1[3-9]\d{9}|\d{17}[\dXx])(?!\d)/;
+    const leaks = [];
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!/^serve.*\.log$/.test(name)) continue;
+      for (const line of fs.readFileSync(path.join(this.dir, name), 'utf8').split('\n')) {
+        if (pattern.test(line)) leaks.push(`${name}: ${line}`);
+      }
+    }
+    return leaks;
   }
 }
 

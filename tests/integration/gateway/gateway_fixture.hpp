@@ -14,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -31,15 +32,20 @@ struct http_reply {
   unsigned status = 0;
   std::string body;
   std::string content_type;
+  http::fields headers;
 };
 
 class ws_client {
  public:
   explicit ws_client(asio::any_io_executor ex) : ws_(ex) {}
 
+  /// Opens the WebSocket from `source` (any of 127.0.0.0/8: another client address to the gateway).
   asio::awaitable<beast::error_code> connect(std::uint16_t port, const std::string& target,
-                                             const std::string& origin = "") {
+                                             const std::string& origin = "", const std::string& source = "127.0.0.1") {
     beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.open(tcp::v4());
+    socket.bind(tcp::endpoint(asio::ip::make_address(source), 0));
     co_await beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
                                                         asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
@@ -112,8 +118,9 @@ class ws_client {
 
 class Gateway : public ::testing::Test {
  protected:
-  Gateway()
-      : config(make_config()),
+  /// `tweak` adjusts the configuration before anything reads it.
+  explicit Gateway(const std::function<void(core::config&)>& tweak = {})
+      : config(make_config(tweak)),
         redis(io.get_executor(), options(), queue::engine::scripts()),
         engine(redis, config),
         accounts(redis, config),
@@ -144,7 +151,7 @@ class Gateway : public ::testing::Test {
     std::filesystem::remove_all(web_root);
   }
 
-  core::config make_config() {
+  core::config make_config(const std::function<void(core::config&)>& tweak) {
     core::config c;
     c.centre.id = test::unique_centre();
     c.server.port = 0;
@@ -159,6 +166,10 @@ class Gateway : public ::testing::Test {
     std::filesystem::create_directories(web_root);
     std::ofstream(web_root / "chat.html") << "<!doctype html><title>在线咨询</title>";
     c.server.web_root = web_root.string();
+    // Every test client is on one machine: per-source limits only where a test is about them.
+    c.admission.caller_sockets_per_source = c.admission.starts_per_source_per_minute =
+        c.admission.waiting_per_source = 100000;
+    if (tweak) tweak(c);
     return c;
   }
   static core::redis_options options() {
@@ -167,9 +178,13 @@ class Gateway : public ::testing::Test {
     return o;
   }
 
+  /// One HTTP request on a connection of its own, from `source` (any of 127.0.0.0/8: each is
+  /// another client address to the gateway).
   asio::awaitable<http_reply> request(http::verb method, const std::string& target, const std::string& body = "",
-                                      const std::string& token = "") {
+                                      const std::string& token = "", const std::string& source = "127.0.0.1") {
     beast::tcp_stream stream(co_await asio::this_coro::executor);
+    stream.socket().open(tcp::v4());
+    stream.socket().bind(tcp::endpoint(asio::ip::make_address(source), 0));
     co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
     http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "127.0.0.1");
@@ -183,7 +198,7 @@ class Gateway : public ::testing::Test {
     http::response<http::string_body> res;
     beast::error_code ec;
     co_await http::async_read(stream, buffer, res, asio::redirect_error(asio::use_awaitable, ec));
-    co_return http_reply{res.result_int(), res.body(), std::string(res[http::field::content_type])};
+    co_return http_reply{res.result_int(), res.body(), std::string(res[http::field::content_type]), res.base()};
   }
 
   asio::awaitable<std::string> login(const std::string& user) {

@@ -55,6 +55,16 @@ class QuickOverflow : public Routing {
       : Routing([](core::config& c) {
           quick_overflow(c);
           c.routing.max_queue_length = 3;
+          c.admission.chat_queue_share_percent = 100;
+        }) {}
+};
+
+class PhoneReserve : public Routing {
+ protected:
+  PhoneReserve()
+      : Routing([](core::config& c) {
+          c.routing.max_queue_length = 5;
+          c.admission.chat_queue_share_percent = 60;
         }) {}
 };
 
@@ -186,6 +196,50 @@ TEST_F(QuickOverflow, AFullQueueRefusesToJoinWithAClearReason) {
     auto counters = co_await today_counters();
     EXPECT_EQ(counters["offered|CHAT|consult.marriage"], 3);
     co_await expect_invariants("after the refusal");
+  }());
+}
+
+TEST_F(PhoneReserve, ChatCallersCannotTakeThePlacesKeptForCalls) {
+  run([this]() -> asio::awaitable<void> {
+    for (const char* id : {"a", "b", "c"}) co_await start(caller(id));
+    auto refused = co_await engine.start(caller("d"), "");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), queue::errc::queue_full) << "chat fills 60 % of five";
+    EXPECT_TRUE(co_await engine.start(phone_caller("p1"), ""));
+    EXPECT_TRUE(co_await engine.start(phone_caller("p2"), ""));
+    auto full = co_await engine.start(phone_caller("p3"), "");
+    ASSERT_FALSE(full);
+    EXPECT_EQ(full.error(), queue::errc::queue_full);
+    co_await expect_invariants("after the refusals");
+  }());
+}
+
+TEST_F(Routing, OneSourceStartsAndHoldsOnlyItsShare) {
+  run([this]() -> asio::awaitable<void> {
+    // Defaults: five waiting at once, ten starts a minute, per source.
+    auto from = [](const std::string& id, const std::string& source) {
+      auto r = caller(id);
+      r.source = source;
+      return r;
+    };
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(co_await engine.start(from("w" + std::to_string(i), "198.51.100.7"), ""));
+    auto sixth = co_await engine.start(from("w5", "198.51.100.7"), "");
+    ASSERT_FALSE(sixth);
+    EXPECT_EQ(sixth.error(), queue::errc::rate_limited);
+    EXPECT_FALSE(co_await engine.session("w5")) << "nothing written";
+    EXPECT_TRUE(co_await engine.start(from("x0", "198.51.100.8"), "")) << "another source";
+    // A retried start replays its first answer: not a second session, not a second start.
+    EXPECT_TRUE(co_await engine.start(from("x1", "198.51.100.8"), "retry-1"));
+    EXPECT_TRUE(co_await engine.start(from("x1", "198.51.100.8"), "retry-1"));
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(co_await engine.end_by_caller("w" + std::to_string(i), ""));
+    for (int i = 5; i < 10; ++i)
+      EXPECT_TRUE(co_await engine.start(from("w" + std::to_string(i), "198.51.100.7"), "")) << i;
+    auto eleventh = co_await engine.start(from("w10", "198.51.100.7"), "");
+    ASSERT_FALSE(eleventh);
+    EXPECT_EQ(eleventh.error(), queue::errc::rate_limited) << "ten starts a minute";
+    auto counters = co_await today_counters();
+    EXPECT_EQ(counters["offered|CHAT|consult.marriage"], 12);
+    co_await expect_invariants("after the refusals");
   }());
 }
 

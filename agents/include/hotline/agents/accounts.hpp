@@ -16,6 +16,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/system/result.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -79,8 +81,15 @@ class accounts {
   /// The stored HA1 of an enabled account with a SIP password for `realm`; ACCOUNT_NOT_FOUND otherwise.
   boost::asio::awaitable<result<std::string>> sip_ha1(const std::string& username, const std::string& realm);
 
-  /// Unknown user and wrong password take the same time and give the same error.
-  boost::asio::awaitable<result<login_result>> login(const std::string& username, const std::string& password);
+  /// How long logins for `username` or from `source` (an address, IPv6 by /64) are locked after
+  /// too many failures; zero when they may go ahead.
+  boost::asio::awaitable<result<std::chrono::milliseconds>> login_wait(const std::string& username,
+                                                                        const std::string& source);
+  /// Unknown user and wrong password take the same time and give the same error, and count
+  /// towards the username's and the source's locks; LOGIN_BUSY when max_pending_logins are
+  /// already waiting for the password hash.
+  boost::asio::awaitable<result<login_result>> login(const std::string& username, const std::string& password,
+                                                     const std::string& source = "");
   /// The account behind a token, read fresh, so a disabled account is refused at once.
   boost::asio::awaitable<result<account>> authenticate(const std::string& token);
   boost::asio::awaitable<result<void>> logout(const std::string& token);
@@ -102,6 +111,8 @@ class accounts {
   /// The enabled account a credential names; a vanished one is NOT_AUTHENTICATED.
   boost::asio::awaitable<result<account>> holder(const std::string& username);
   std::string credentials_key(const std::string& username) const { return prefix_ + "credentials:" + username; }
+  /// {c}:login_failures:… and {c}:login_lock:… of a username (hashed: any bytes may be typed) and a source.
+  std::vector<std::string> throttle_keys(const std::string& username, const std::string& source) const;
   /// Stores `key` → username for `ttl_ms` and lists it among the account's credentials.
   boost::asio::awaitable<result<void>> store_credential(const std::string& key, const std::string& username,
                                                         std::int64_t ttl_ms);
@@ -116,6 +127,7 @@ class accounts {
   std::string prefix_;
   std::string dummy_hash_;  ///< verified against for unknown users, to keep timing equal
   boost::asio::thread_pool hashing_{1};
+  std::atomic<int> pending_logins_ = 0;
 };
 
 }  // namespace hotline::agents

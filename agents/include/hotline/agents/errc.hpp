@@ -16,6 +16,8 @@ enum class errc {
   unknown_role,
   unknown_skill,  ///< a category or language that is not in the configuration
   bad_capacity,
+  login_throttled,  ///< too many failed logins for the username or from the address: wait
+  login_busy,       ///< the password hashing queue is full
 };
 
 const boost::system::error_category& agents_category() noexcept;

@@ -26,6 +26,9 @@ struct server_config {
   std::size_t ws_outbound_queue_limit = 256;
   /// io threads serving caller and lawyer WebSockets, each with its own Redis connections; 0: one per core.
   int threads = 0;
+  /// Bearer token /metrics asks for; empty: /metrics answers loopback clients only. From the
+  /// environment (HOTLINE_METRICS_TOKEN), never the file.
+  std::string metrics_token;
 };
 
 struct redis_config {
@@ -138,11 +141,43 @@ struct phone_config {
 
 struct accounts_config {
   int token_ttl_hours = 12;
-  bool demo_accounts = true;
+  bool demo_accounts = false;
+  /// Failed logins for one username (from anywhere) before it is locked for a while.
+  int login_failures_per_user = 5;
+  /// Failed logins from one address (any username; IPv6 by /64) before it is locked for a while.
+  int login_failures_per_source = 20;
+  /// The first lock lasts this long; each further failure doubles it, up to login_lock_max_seconds.
+  int login_lock_seconds = 2;
+  int login_lock_max_seconds = 300;
+  /// Failures are forgotten after this long without one.
+  int login_failure_window_seconds = 900;
+  /// Logins waiting for or in the password hash at once (per node); more get BUSY at once.
+  int max_pending_logins = 16;
+};
+
+/// What one anonymous source (an address; IPv6 by /64) may hold, so that no script fills the hotline.
+struct admission_config {
+  /// Proxies whose X-Forwarded-For is believed (their own address is not the caller's); nobody else's is.
+  std::vector<std::string> trusted_proxies;
+  /// Open connections on one node, staff included; past it new connections are closed at once.
+  int max_connections = 20000;
+  /// Of max_connections, kept for lawyers' consoles, supervisors, HTTP and Kamailio's CTI requests:
+  /// anonymous caller sockets can never take these.
+  int staff_reserve = 500;
+  /// Caller sockets open at once from one source, on one node.
+  int caller_sockets_per_source = 20;
+  /// Sessions one source may start per minute (all nodes).
+  int starts_per_source_per_minute = 10;
+  /// Chat sessions from one source waiting at once (all nodes).
+  int waiting_per_source = 5;
+  /// Of each queue's max_queue_length, the share chat callers may fill (percent); the rest is kept
+  /// for phone calls.
+  int chat_queue_share_percent = 80;
 };
 
 struct config {
   server_config server;
+  admission_config admission;
   redis_config redis;
   std::string data_dir = "var";
   centre_config centre;

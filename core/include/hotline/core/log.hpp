@@ -19,4 +19,9 @@ void set_log_level(std::string_view level);
 /// so a caller's number never reaches a log line whole.
 std::string mask_phone_numbers(std::string_view text);
 
+/// What every log line goes through on its way out (the sink applies it, whoever logs): phone and
+/// resident ID numbers masked (mask_phone_numbers; an ID's trailing X goes too), and control
+/// characters written as \n, \r, \t or \xHH, so user input can never forge or break a line.
+std::string sanitize_log_text(std::string_view text);
+
 }  // namespace hotline::core

@@ -22,6 +22,7 @@ enum class errc {
   ticket_not_found,
   unknown_destination,  ///< a transfer out to a hotline not in routing.transfer_destinations
   too_many_sessions,    ///< the lawyer is at capacity
+  rate_limited,         ///< the caller's source started or holds too many sessions
 };
 
 const boost::system::error_category& queue_category() noexcept;

@@ -77,6 +77,9 @@ struct start_request {
   std::string language;
   v1::Priority priority = v1::PRIORITY_UNSPECIFIED;
   std::string contact;  ///< already masked
+  /// The anonymous chat caller's address (IPv6 by /64), for the per-source limits; "" for none
+  /// (phone calls come through Kamailio).
+  std::string source;
 };
 
 /// What routing needs to know of a lawyer; the accounts module is the source.
