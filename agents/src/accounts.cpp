@@ -387,8 +387,13 @@ asio::awaitable<result<login_result>> accounts::login(const std::string& usernam
 }
 
 asio::awaitable<result<account>> accounts::authenticate(const std::string& token) {
-  if (token.size() != 64) co_return make_error_code(errc::not_authenticated);
-  std::vector<std::string> command{"GET", prefix_ + "token:" + core::sha256_hex(token)};
+  co_return co_await credential_holder("GET", "token:", token);
+}
+
+asio::awaitable<result<account>> accounts::credential_holder(const char* read, const char* kind,
+                                                             const std::string& secret) {
+  if (secret.size() != 64) co_return make_error_code(errc::not_authenticated);
+  std::vector<std::string> command{read, prefix_ + kind + core::sha256_hex(secret)};
   auto reply = co_await redis_.exec(std::move(command));
   if (!reply) co_return reply.error();
   if (reply->is_nil() || reply->is_error()) co_return make_error_code(errc::not_authenticated);
@@ -421,12 +426,8 @@ asio::awaitable<result<socket_pass>> accounts::issue_socket_pass(const account& 
 }
 
 asio::awaitable<result<account>> accounts::redeem_socket_pass(const std::string& pass) {
-  if (pass.size() != 64) co_return make_error_code(errc::not_authenticated);
-  std::vector<std::string> command{"GETDEL", prefix_ + "socket_pass:" + core::sha256_hex(pass)};
-  auto reply = co_await redis_.exec(std::move(command));
-  if (!reply) co_return reply.error();
-  if (reply->is_nil() || reply->is_error()) co_return make_error_code(errc::not_authenticated);
-  co_return co_await holder(reply->text);
+  // GETDEL: the pass is used up by the read that checks it.
+  co_return co_await credential_holder("GETDEL", "socket_pass:", pass);
 }
 
 }  // namespace hotline::agents

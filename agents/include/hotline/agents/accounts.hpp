@@ -108,6 +108,10 @@ class accounts {
   boost::asio::awaitable<result<std::string>> hash_off_thread(std::string password);
   boost::asio::awaitable<bool> verify_off_thread(std::string password, std::string encoded);
   std::string account_key(const std::string& username) const { return prefix_ + "account:" + username; }
+  /// The holder of a token or pass (`kind` "token:" or "socket_pass:"), read with `read` (GET, or
+  /// GETDEL to use it up).
+  boost::asio::awaitable<result<account>> credential_holder(const char* read, const char* kind,
+                                                            const std::string& secret);
   /// The enabled account a credential names; a vanished one is NOT_AUTHENTICATED.
   boost::asio::awaitable<result<account>> holder(const std::string& username);
   std::string credentials_key(const std::string& username) const { return prefix_ + "credentials:" + username; }
