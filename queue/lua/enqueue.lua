@@ -3,7 +3,8 @@
 -- A[1] sid  A[2] token_hash  A[3] channel  A[4] category  A[5] language  A[6] priority
 -- A[7] boost_ms  A[8] contact  A[9] node  A[10] the chat caller's source address ('' for none)
 -- Keys of the source's limits: {c}:starts:<source> (starts this minute) and {c}:waiting_from:<source>
--- (its sessions that may still wait; pruned here, so it holds at most waiting_per_source).
+-- (its sessions that may still wait; pruned of those that stopped only when it reaches the limit, so
+-- a start costs O(1) and at most O(waiting_per_source)).
 -- Returns the session as view_session does (so the caller's first frame needs no second read). A
 -- full queue (QUEUE_FULL; chat callers may fill only chat_share percent of it, the rest is kept for
 -- calls) or a source over its limits (RATE_LIMITED) is refused before anything is written.
@@ -22,9 +23,11 @@ return once(function()
     if tonumber(redis.call('GET', starts_key) or '0') >= S.starts_per_min then
       return fail('RATE_LIMITED', 'too many sessions started from this address: try again in a minute')
     end
-    for _, other in ipairs(redis.call('SMEMBERS', waiting_key)) do
-      local state = redis.call('HGET', session_key(other), 'state')
-      if state ~= 'QUEUED' and state ~= 'OFFERED' then redis.call('SREM', waiting_key, other) end
+    if redis.call('SCARD', waiting_key) >= S.waiting_per_source then
+      for _, other in ipairs(redis.call('SMEMBERS', waiting_key)) do
+        local state = redis.call('HGET', session_key(other), 'state')
+        if state ~= 'QUEUED' and state ~= 'OFFERED' then redis.call('SREM', waiting_key, other) end
+      end
     end
     if redis.call('SCARD', waiting_key) >= S.waiting_per_source then
       return fail('RATE_LIMITED', 'too many sessions waiting from this address')
