@@ -1,7 +1,7 @@
 // The pages show the server's own error message, and keep each role to its page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { http, startStack, waitForText, waitVisible } from './harness.mjs';
+import { http, startStack, waitFor, waitForText, waitVisible } from './harness.mjs';
 
 const LAWYER = {
   username: 'lawyer.sun', password: 'Sun-Pass-2024', role: 'LAWYER', name: '孙律师',
@@ -77,5 +77,36 @@ test('the dashboard refuses a lawyer; the console shows the server refusing an a
     assert.equal(r.status, 403, `a lawyer's token is refused by the report API: ${r.status} ${r.text}`);
     assert.equal(r.json && r.json.error && r.json.error.code, 'FORBIDDEN', r.text);
     for (const p of [dash, con]) assert.deepEqual(p.errors, [], 'no uncaught page errors');
+  });
+});
+
+test('signing out revokes the token on the server, and no page puts a token in a WebSocket URL', async (t) => {
+  await stack.run(t, async () => {
+    for (const [page, account, store] of [['console', LAWYER, 'hotline.console.auth'],
+      ['dashboard', SUPERVISOR, 'hotline.dashboard.auth']]) {
+      const p = await stack.newPage(browser, `${page}-logout`);
+      const sockets = [];
+      p.page.on('websocket', (ws) => sockets.push(ws.url()));
+      await p.page.goto(`${stack.baseUrl}/${page}.html`);
+      await p.page.fill('#username', account.username);
+      await p.page.fill('#password', account.password);
+      await p.page.click('#login-btn');
+      await waitVisible(p.page, page === 'console' ? '#agent-section' : '#dashboard-section', `${page}: signed in`);
+      const token = await p.page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) || '{}').token, store);
+      assert.ok(token, `${page}: the login is kept in sessionStorage`);
+      const before = await http(stack.baseUrl, '/api/v1/auth/socket-pass', { method: 'POST', token });
+      assert.equal(before.status, 200, `${page}: the token works while signed in: ${before.text}`);
+      await waitFor(`${page}: its WebSocket to open`, () => sockets.length > 0);
+      for (const url of sockets) {
+        assert.ok(!url.includes('token='), `${page}: no token in ${url}`);
+        assert.ok(url.includes('pass='), `${page}: a single-use pass in ${url}`);
+      }
+      await p.page.click('#logout-btn');
+      await waitVisible(p.page, '#login-section', `${page}: back on the login form`);
+      const revoked = await http(stack.baseUrl, '/api/v1/auth/socket-pass', { method: 'POST', token });
+      assert.equal(revoked.status, 401, `${page}: signing out deleted the token on the server: ${revoked.text}`);
+      assert.deepEqual(p.errors, [], 'no uncaught page errors (CSP violations included)');
+      await p.context.close();
+    }
   });
 });
