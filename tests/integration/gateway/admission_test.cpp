@@ -25,6 +25,18 @@ class Admission : public Gateway {
     co_return co_await caller.read_until<v1::CallerServerFrame>([&](auto& f) { return f.request_id() == rid; });
   }
 
+  /// `count` caller sockets, the i-th from `source(i)`; each must open.
+  asio::awaitable<std::vector<std::unique_ptr<ws_client>>> open_callers(int count,
+                                                                     std::function<std::string(int)> source) {
+    auto ex = co_await asio::this_coro::executor;
+    std::vector<std::unique_ptr<ws_client>> callers;
+    for (int i = 0; i < count; ++i) {
+      callers.push_back(std::make_unique<ws_client>(ex));
+      EXPECT_FALSE(co_await callers.back()->connect(port, "/ws/caller", "", source(i))) << source(i);
+    }
+    co_return callers;
+  }
+
   asio::awaitable<std::int64_t> offered_today() {
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
@@ -46,11 +58,7 @@ bool refused_upgrade(const beast::error_code& ec) { return ec == beast::websocke
 TEST_F(Admission, AFloodFromOneAddressIsRefusedWhileAnotherAddressStartsFine) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    std::vector<std::unique_ptr<ws_client>> flood;
-    for (int i = 0; i < 4; ++i) {
-      flood.push_back(std::make_unique<ws_client>(ex));
-      EXPECT_FALSE(co_await flood.back()->connect(port, "/ws/caller", "", "127.0.0.2"));
-    }
+    auto flood = co_await open_callers(4, [](int) { return std::string("127.0.0.2"); });
     ws_client fifth(ex);
     EXPECT_TRUE(refused_upgrade(co_await fifth.connect(port, "/ws/caller", "", "127.0.0.2")))
         << "a fifth socket from one address";
@@ -96,11 +104,7 @@ TEST_F(Admission, AFloodFromOneAddressIsRefusedWhileAnotherAddressStartsFine) {
 TEST_F(Admission, LawyersGetInWithEveryAnonymousSocketTaken) {
   run([this]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    std::vector<std::unique_ptr<ws_client>> callers;
-    for (int i = 0; i < 10; ++i) {
-      callers.push_back(std::make_unique<ws_client>(ex));
-      EXPECT_FALSE(co_await callers.back()->connect(port, "/ws/caller", "", "127.0.1." + std::to_string(i + 1)));
-    }
+    auto callers = co_await open_callers(10, [](int i) { return "127.0.1." + std::to_string(i + 1); });
     ws_client one_more(ex);
     EXPECT_TRUE(refused_upgrade(co_await one_more.connect(port, "/ws/caller", "", "127.0.2.1")))
         << "the anonymous share is full";
